@@ -1,0 +1,130 @@
+// ChipConfig: a chip description as plain structs, filled from YAML by load_chip_config()
+// (sim/config/chip_loader.cpp, the only reader of chip YAML). See docs/config-reference.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/synapse_format.h"
+
+namespace neuromesh::config {
+
+// A per-operation figure: dynamic energy and latency, with where the numbers come from.
+struct OpCost {
+  double energy_pj = 0.0;
+  uint64_t latency_cycles = 0;
+  std::string source;  // free text, e.g. "Davies et al. 2018, Table 2"
+};
+
+// A static power figure with its source.
+struct StaticPower {
+  double mw = 0.0;
+  std::string source;
+};
+
+struct ClockConfig {
+  bool clockless = false;  // true when the chip has no clock and cycle_ns is a nominal unit
+  double cycle_ns = 1.0;   // length of one cycle (or nominal cycle) in ns
+  std::string source;
+};
+
+struct MeshConfig {
+  uint32_t width = 1;
+  uint32_t height = 1;
+  uint32_t cores_per_router = 1;
+};
+
+struct NeuronModelConfig {
+  std::string name;                    // registered in models::NeuronModelRegistry
+  std::map<std::string, int> widths;   // every field of the model, defaults filled in
+};
+
+struct SynapticMemoryConfig {
+  uint64_t bytes = 0;
+  uint32_t word_bits = 64;
+  uint32_t banks = 1;
+  uint32_t access_latency_cycles = 1;
+};
+
+struct CoreCosts {
+  OpCost synaptic_op;
+  OpCost neuron_update_active;
+  OpCost neuron_update_inactive;
+  OpCost spike_generation;
+  OpCost memory_read;    // energy only: timing is SynapticMemoryConfig::access_latency_cycles
+  OpCost memory_write;   // energy only
+  StaticPower static_power;
+};
+
+struct CoreTypeConfig {
+  std::string name;
+  uint32_t neurons = 0;
+  NeuronModelConfig neuron_model;
+  SynapticMemoryConfig synaptic_memory;
+  uint32_t fan_in = 0;    // axon inputs (distinct source axons) per core
+  uint32_t fan_out = 0;   // output routes (destination cores or axons) per core
+  models::SynapseFormat synapse_format;
+  CoreCosts costs;
+};
+
+// One physical core: instance name, its type (index into ChipConfig::core_types) and its router.
+struct CoreInstance {
+  std::string name;
+  uint32_t type = 0;
+  uint32_t router_x = 0;
+  uint32_t router_y = 0;
+  uint32_t port = 0;  // local port index on that router, 0..cores_per_router-1
+};
+
+enum class Direction { east, west, north, south, local };
+constexpr int kDirections = 5;
+const char* to_string(Direction d);
+
+struct RouterConfig {
+  uint32_t pipeline_stages = 1;
+  uint32_t input_buffer_flits = 4;
+  uint32_t flit_bits = 32;
+  std::string routing = "xy";         // one of routing_algorithms()
+  // Per direction: energy of one flit crossing the link that leaves the router that way, and the
+  // link's latency in cycles (>= 1). `local` is the core<->router link. A flit's zero-load hop
+  // latency is pipeline_stages + hop[d].latency_cycles.
+  OpCost hop[kDirections];            // indexed by Direction
+  StaticPower static_power;
+};
+const std::vector<std::string>& routing_algorithms();
+
+enum class TimingModel { barrier, fixed_tick, analog };
+const char* to_string(TimingModel m);
+
+struct TimingConfig {
+  TimingModel model = TimingModel::barrier;
+  OpCost barrier;                 // barrier: cost of one mesh-wide barrier
+  double tick_ns = 0.0;           // fixed_tick: length of a tick
+  double acceleration = 1.0;      // analog: hardware time = biological time / acceleration
+  double integration_step_ns = 0; // analog: fine ODE step, in hardware time
+};
+
+struct ChipConfig {
+  std::string file;   // path it was loaded from
+  std::string name;
+  std::string family;
+  std::string description;
+  ClockConfig clock;
+  MeshConfig mesh;
+  std::vector<CoreTypeConfig> core_types;
+  std::vector<CoreInstance> cores;
+  RouterConfig router;
+  TimingConfig timing;
+
+  const CoreTypeConfig& type_of(const CoreInstance& c) const { return core_types[c.type]; }
+};
+
+// Reads and validates a chip config. Throws ConfigError (sim/config/config_error.h) naming file,
+// line, column and key path on any problem.
+ChipConfig load_chip_config(const std::string& path);
+// Same, from text already in memory; `name` stands for the file in messages.
+ChipConfig parse_chip_config(const std::string& text, const std::string& name);
+
+}  // namespace neuromesh::config

@@ -1,0 +1,401 @@
+// The only reader of chip YAML. Schema: docs/config-reference.md.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "models/neuron_model_registry.h"
+#include "sim/config/chip_config.h"
+#include "sim/config/ranged_name.h"
+#include "sim/config/yaml_reader.h"
+
+namespace neuromesh::config {
+
+using yaml::Map;
+using yaml::Value;
+
+const char* to_string(Direction d) {
+  switch (d) {
+    case Direction::east: return "east";
+    case Direction::west: return "west";
+    case Direction::north: return "north";
+    case Direction::south: return "south";
+    case Direction::local: return "local";
+  }
+  return "?";
+}
+
+const char* to_string(TimingModel m) {
+  switch (m) {
+    case TimingModel::barrier: return "barrier";
+    case TimingModel::fixed_tick: return "fixed_tick";
+    case TimingModel::analog: return "analog";
+  }
+  return "?";
+}
+
+const std::vector<std::string>& routing_algorithms() {
+  static const std::vector<std::string> names = {"xy", "yx", "west_first"};
+  return names;
+}
+
+namespace {
+
+const std::vector<std::string> kFamilies = {"loihi2", "truenorth", "brainscales2", "custom"};
+const std::vector<std::string> kTimingModels = {"barrier", "fixed_tick", "analog"};
+constexpr uint64_t kMaxLatencyCycles = uint64_t{1} << 40;
+
+std::string number_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
+}
+
+class ChipLoader {
+ public:
+  explicit ChipLoader(ChipConfig& out) : c_(out) {}
+
+  void load(const Value& root) {
+    Map top = root.as_map({"chip", "clock", "mesh", "core_types", "cores", "router", "timing"});
+    read_chip(top.req("chip", "a mapping with name and family"));
+    read_clock(top.req("clock", "a mapping with frequency_mhz or nominal_cycle_ns"));
+    read_mesh(top.req("mesh", "a mapping with width, height, cores_per_router"));
+    read_core_types(top.req("core_types", "a mapping from core type name to its description"));
+    read_cores(top.req("cores", "a list of {name, type} entries"));
+    read_router(top.req("router", "a mapping describing the mesh router"));
+    read_timing(top.req("timing", "a mapping with model: barrier, fixed_tick or analog"));
+  }
+
+ private:
+  void read_chip(const Value& v) {
+    Map m = v.as_map({"name", "family", "description"});
+    c_.name = m.req("name", "a string").as_string();
+    c_.family = m.req("family", "one of " + yaml::join(kFamilies)).as_choice(kFamilies);
+    if (auto d = m.opt("description")) c_.description = d->as_string();
+  }
+
+  void read_clock(const Value& v) {
+    Map m = v.as_map({"frequency_mhz", "nominal_cycle_ns", "source"});
+    const std::string which = m.one_of({"frequency_mhz", "nominal_cycle_ns"});
+    if (which == "frequency_mhz") {
+      c_.clock.cycle_ns = 1000.0 / m.req(which, "").as_number(1e-3, 1e6);
+      c_.clock.clockless = false;
+    } else {
+      c_.clock.cycle_ns = m.req(which, "").as_number(1e-6, 1e9);
+      c_.clock.clockless = true;
+    }
+    if (auto s = m.opt("source")) c_.clock.source = s->as_string();
+  }
+
+  void read_mesh(const Value& v) {
+    Map m = v.as_map({"width", "height", "cores_per_router"});
+    c_.mesh.width = static_cast<uint32_t>(m.req("width", "an integer").as_uint(1, 1024));
+    c_.mesh.height = static_cast<uint32_t>(m.req("height", "an integer").as_uint(1, 1024));
+    c_.mesh.cores_per_router =
+        static_cast<uint32_t>(m.req("cores_per_router", "an integer").as_uint(1, 64));
+  }
+
+  uint64_t latency(const Map& m) {
+    const std::string which = m.one_of({"latency_ns", "latency_cycles"});
+    const Value v = m.req(which, "");
+    if (which == "latency_cycles") return v.as_uint(0, kMaxLatencyCycles);
+    const double ns = v.as_number(0.0, 1e12);
+    const double cycles = ns / c_.clock.cycle_ns;
+    const double rounded = std::round(cycles);
+    if (std::fabs(cycles - rounded) > 1e-6 * std::max(1.0, cycles)) {
+      v.fail(number_text(ns) + " ns is not a whole number of " + number_text(c_.clock.cycle_ns) +
+             " ns cycles (" + number_text(cycles) +
+             "); give latency_cycles or pick a clock whose cycle divides it");
+    }
+    return static_cast<uint64_t>(rounded);
+  }
+
+  OpCost op_cost(const Value& v, bool with_latency = true) {
+    Map m = with_latency ? v.as_map({"energy_pj", "latency_ns", "latency_cycles", "source"})
+                         : v.as_map({"energy_pj", "source"});
+    OpCost cost;
+    cost.energy_pj = m.req("energy_pj", "a number of picojoules").as_number(0.0, 1e12);
+    if (with_latency) cost.latency_cycles = latency(m);
+    if (auto s = m.opt("source")) cost.source = s->as_string();
+    return cost;
+  }
+
+  StaticPower static_power(const Value& v) {
+    Map m = v.as_map({"mw", "source"});
+    StaticPower p;
+    p.mw = m.req("mw", "a number of milliwatts").as_number(0.0, 1e9);
+    if (auto s = m.opt("source")) p.source = s->as_string();
+    return p;
+  }
+
+  void read_core_types(const Value& v) {
+    if (!v.is_map() || v.node().size() == 0) {
+      v.fail("expected a non-empty mapping from core type name to its description");
+    }
+    std::vector<std::string> names;
+    for (const auto& kv : v.node()) {
+      if (!kv.first.IsScalar()) Value(v.file_ptr(), kv.first, v.path()).fail("expected a name");
+      names.push_back(kv.first.Scalar());
+    }
+    Map types = v.as_map(names);  // rejects duplicates
+    for (const auto& name : types.keys()) {
+      CoreTypeConfig t;
+      t.name = name;
+      read_core_type(types.req(name, ""), t);
+      c_.core_types.push_back(std::move(t));
+    }
+  }
+
+  void read_core_type(const Value& v, CoreTypeConfig& t) {
+    Map m = v.as_map({"neurons", "neuron_model", "synaptic_memory", "fan_in", "fan_out",
+                      "synapse_format", "costs"});
+    t.neurons = static_cast<uint32_t>(m.req("neurons", "an integer").as_uint(1, 1u << 24));
+    read_neuron_model(m.req("neuron_model", "a mapping with name (and optional widths)"), t);
+    read_memory(m.req("synaptic_memory", "a mapping with bytes, word_bits, banks, "
+                                         "access_latency_cycles"),
+                t.synaptic_memory);
+    t.fan_in = static_cast<uint32_t>(m.req("fan_in", "an integer").as_uint(1, 1u << 24));
+    t.fan_out = static_cast<uint32_t>(m.req("fan_out", "an integer").as_uint(1, 1u << 24));
+    read_synapse_format(m.req("synapse_format", "a mapping with kind and its fields"), t);
+    read_costs(m.req("costs", "a mapping of per-operation costs"), t.costs);
+  }
+
+  void read_neuron_model(const Value& v, CoreTypeConfig& t) {
+    Map m = v.as_map({"name", "widths"});
+    const auto& registry = models::NeuronModelRegistry::instance();
+    const Value name = m.req("name", "one of " + yaml::join(registry.names()));
+    const std::string model = name.as_choice(registry.names());
+    const models::NeuronModelInfo* info = registry.find(model);
+    t.neuron_model.name = model;
+    std::vector<std::string> fields;
+    for (const auto& f : info->fields) {
+      fields.push_back(f.name);
+      t.neuron_model.widths[f.name] = f.default_bits;
+    }
+    if (auto w = m.opt("widths")) {
+      Map widths = w->as_map(fields);
+      for (const auto& f : info->fields) {
+        if (auto bits = widths.opt(f.name)) {
+          t.neuron_model.widths[f.name] = static_cast<int>(bits->as_int(f.min_bits, f.max_bits));
+        }
+      }
+    }
+  }
+
+  void read_memory(const Value& v, SynapticMemoryConfig& mem) {
+    Map m = v.as_map({"bytes", "word_bits", "banks", "access_latency_cycles"});
+    const Value bytes = m.req("bytes", "an integer number of bytes");
+    mem.bytes = bytes.as_uint(1, uint64_t{1} << 40);
+    const Value word = m.req("word_bits", "an integer");
+    mem.word_bits = static_cast<uint32_t>(word.as_uint(1, 1024));
+    if (mem.word_bits % 8 != 0) word.fail("expected a multiple of 8 bits, got " +
+                                          std::to_string(mem.word_bits));
+    mem.banks = static_cast<uint32_t>(m.req("banks", "an integer").as_uint(1, 1024));
+    mem.access_latency_cycles =
+        static_cast<uint32_t>(m.req("access_latency_cycles", "an integer").as_uint(0, 1u << 20));
+    const uint64_t row = uint64_t(mem.word_bits / 8) * mem.banks;
+    if (mem.bytes % row != 0) {
+      bytes.fail(std::to_string(mem.bytes) + " bytes do not divide into " +
+                 std::to_string(mem.banks) + " banks of " + std::to_string(mem.word_bits) +
+                 "-bit words; expected a multiple of " + std::to_string(row));
+    }
+  }
+
+  void read_synapse_format(const Value& v, CoreTypeConfig& t) {
+    models::SynapseFormat& f = t.synapse_format;
+    const auto kinds = models::synapse_format_names();
+    Map m = v.as_map({"kind", "weight_bits", "delay_bits", "axons", "axon_types", "rows",
+                      "columns", "label_bits"});
+    const Value kind = m.req("kind", "one of " + yaml::join(kinds));
+    models::synapse_format_from_string(kind.as_choice(kinds), &f.kind);
+    auto only = [&](const std::vector<std::string>& keys) {
+      for (const auto& k : m.keys()) {
+        if (k != "kind" && std::find(keys.begin(), keys.end(), k) == keys.end()) {
+          m.req(k, "").fail(std::string("does not apply to synapse format ") +
+                            models::to_string(f.kind) + "; its keys are: kind, " +
+                            yaml::join(keys));
+        }
+      }
+    };
+    switch (f.kind) {
+      case models::SynapseFormatKind::loihi_sparse:
+      case models::SynapseFormatKind::loihi_dense:
+        only({"weight_bits", "delay_bits"});
+        f.weight_bits = static_cast<int>(m.req("weight_bits", "an integer").as_int(1, 9));
+        f.delay_bits = m.has("delay_bits") ? static_cast<int>(m.req("delay_bits", "").as_int(0, 6))
+                                           : 0;
+        break;
+      case models::SynapseFormatKind::truenorth_crossbar:
+        only({"axons", "axon_types", "weight_bits"});
+        f.axons = static_cast<int>(m.req("axons", "an integer").as_int(1, 4096));
+        f.axon_types = static_cast<int>(m.req("axon_types", "an integer").as_int(1, 16));
+        f.weight_bits = static_cast<int>(m.req("weight_bits", "an integer").as_int(1, 16));
+        break;
+      case models::SynapseFormatKind::bss2_array: {
+        only({"rows", "columns", "weight_bits", "label_bits"});
+        f.rows = static_cast<int>(m.req("rows", "an integer").as_int(1, 4096));
+        const Value cols = m.req("columns", "an integer");
+        f.columns = static_cast<int>(cols.as_int(1, 4096));
+        if (static_cast<uint32_t>(f.columns) != t.neurons) {
+          cols.fail("a BrainScaleS-2 synapse array has one column per neuron: expected " +
+                    std::to_string(t.neurons) + " (the core's neurons), got " +
+                    std::to_string(f.columns));
+        }
+        f.weight_bits = static_cast<int>(m.req("weight_bits", "an integer").as_int(1, 16));
+        f.label_bits = static_cast<int>(m.req("label_bits", "an integer").as_int(0, 16));
+        break;
+      }
+    }
+    const auto& mem = t.synaptic_memory;
+    const int bits = models::synapse_bits(f, t.neurons);
+    const bool fixed = models::fixed_array_bits(f, t.neurons) > 0;
+    if (!fixed && bits > static_cast<int>(mem.word_bits)) {
+      v.fail("one synapse needs " + std::to_string(bits) + " bits but a memory word has only " +
+             std::to_string(mem.word_bits));
+    }
+    if (models::synapse_capacity(f, t.neurons, mem.bytes, static_cast<int>(mem.word_bits)) == 0) {
+      v.fail("the synapse array needs " +
+             std::to_string((models::fixed_array_bits(f, t.neurons) + 7) / 8) +
+             " bytes but synaptic_memory.bytes is " + std::to_string(mem.bytes));
+    }
+  }
+
+  void read_costs(const Value& v, CoreCosts& costs) {
+    Map m = v.as_map({"synaptic_op", "neuron_update_active", "neuron_update_inactive",
+                      "spike_generation", "memory_read", "memory_write", "static_power"});
+    const std::string e = "a mapping with energy_pj, latency_ns or latency_cycles, source";
+    costs.synaptic_op = op_cost(m.req("synaptic_op", e));
+    costs.neuron_update_active = op_cost(m.req("neuron_update_active", e));
+    costs.neuron_update_inactive = op_cost(m.req("neuron_update_inactive", e));
+    costs.spike_generation = op_cost(m.req("spike_generation", e));
+    // Memory timing is synaptic_memory.access_latency_cycles; these carry energy only.
+    costs.memory_read = op_cost(m.req("memory_read", "a mapping with energy_pj, source"), false);
+    costs.memory_write = op_cost(m.req("memory_write", "a mapping with energy_pj, source"), false);
+    costs.static_power = static_power(m.req("static_power", "a mapping with mw and source"));
+  }
+
+  void read_cores(const Value& v) {
+    const auto entries = v.as_list(1);
+    const uint64_t slots =
+        uint64_t(c_.mesh.width) * c_.mesh.height * c_.mesh.cores_per_router;
+    std::set<std::string> seen;
+    for (const auto& e : entries) {
+      Map m = e.as_map({"name", "type", "count"});
+      const Value name = m.req("name", "a core name, optionally ranged as name[0..N]");
+      std::vector<std::string> names;
+      std::string error;
+      if (auto count = m.opt("count")) {
+        const uint64_t n = count->as_uint(1, slots);
+        names = expand_count(name.as_string(), n);
+      } else if (!expand_ranged_name(name.as_string(), slots, &names, &error)) {
+        name.fail(error);
+      }
+      std::vector<std::string> type_names;
+      for (const auto& t : c_.core_types) type_names.push_back(t.name);
+      const Value type = m.req("type", "one of the core_types: " + yaml::join(type_names));
+      const std::string tname = type.as_choice(type_names);
+      const uint32_t tindex = static_cast<uint32_t>(
+          std::find(type_names.begin(), type_names.end(), tname) - type_names.begin());
+      for (auto& n : names) {
+        if (!seen.insert(n).second) name.fail("core name '" + n + "' is used twice");
+        if (c_.cores.size() >= slots) {
+          name.fail("the mesh has room for " + std::to_string(slots) + " cores (" +
+                    std::to_string(c_.mesh.width) + " x " + std::to_string(c_.mesh.height) +
+                    " routers x " + std::to_string(c_.mesh.cores_per_router) +
+                    " cores per router); this entry goes beyond that");
+        }
+        CoreInstance inst;
+        const uint32_t index = static_cast<uint32_t>(c_.cores.size());
+        const uint32_t router = index / c_.mesh.cores_per_router;
+        inst.name = std::move(n);
+        inst.type = tindex;
+        inst.port = index % c_.mesh.cores_per_router;
+        inst.router_x = router % c_.mesh.width;
+        inst.router_y = router / c_.mesh.width;
+        c_.cores.push_back(std::move(inst));
+      }
+    }
+  }
+
+  void read_router(const Value& v) {
+    Map m = v.as_map({"pipeline_stages", "input_buffer_flits", "flit_bits", "routing", "hops",
+                      "static_power"});
+    RouterConfig& r = c_.router;
+    r.pipeline_stages = static_cast<uint32_t>(m.req("pipeline_stages", "an integer").as_uint(1, 64));
+    r.input_buffer_flits =
+        static_cast<uint32_t>(m.req("input_buffer_flits", "an integer").as_uint(1, 4096));
+    r.flit_bits = static_cast<uint32_t>(m.req("flit_bits", "an integer").as_uint(8, 1024));
+    r.routing = m.req("routing", "one of " + yaml::join(routing_algorithms()))
+                    .as_choice(routing_algorithms());
+    Map hops = m.req("hops", "a mapping with east, west, north, south, local")
+                   .as_map({"east", "west", "north", "south", "local"});
+    for (int d = 0; d < kDirections; ++d) {
+      const char* dn = to_string(static_cast<Direction>(d));
+      r.hop[d] = op_cost(hops.req(dn, "a mapping with energy_pj, latency_ns or latency_cycles"));
+      if (r.hop[d].latency_cycles == 0) {
+        hops.req(dn, "").fail("a link needs at least one cycle: expected a latency >= 1 cycle");
+      }
+    }
+    r.static_power = static_power(m.req("static_power", "a mapping with mw and source"));
+  }
+
+  void read_timing(const Value& v) {
+    Map m = v.as_map({"model", "barrier", "tick_ns", "acceleration", "integration_step_ns"});
+    const std::string model = m.req("model", "one of " + yaml::join(kTimingModels))
+                                  .as_choice(kTimingModels);
+    std::vector<std::string> own;
+    if (model == "barrier") {
+      c_.timing.model = TimingModel::barrier;
+      own = {"barrier"};
+    } else if (model == "fixed_tick") {
+      c_.timing.model = TimingModel::fixed_tick;
+      own = {"tick_ns"};
+    } else {
+      c_.timing.model = TimingModel::analog;
+      own = {"acceleration", "integration_step_ns"};
+    }
+    for (const auto& k : m.keys()) {
+      if (k != "model" && std::find(own.begin(), own.end(), k) == own.end()) {
+        m.req(k, "").fail("does not apply to timing model " + model + "; its keys are: model, " +
+                          yaml::join(own));
+      }
+    }
+    switch (c_.timing.model) {
+      case TimingModel::barrier:
+        c_.timing.barrier = op_cost(m.req("barrier", "a mapping with energy_pj, latency, source"));
+        break;
+      case TimingModel::fixed_tick: {
+        const Value tick = m.req("tick_ns", "a tick length in ns");
+        c_.timing.tick_ns = tick.as_number(1e-3, 1e12);
+        if (c_.timing.tick_ns < c_.clock.cycle_ns) {
+          tick.fail("a tick shorter than one clock cycle (" + number_text(c_.clock.cycle_ns) +
+                    " ns) cannot be simulated");
+        }
+        break;
+      }
+      case TimingModel::analog:
+        c_.timing.acceleration = m.req("acceleration", "a number").as_number(1e-3, 1e9);
+        c_.timing.integration_step_ns =
+            m.req("integration_step_ns", "a step in ns of hardware time").as_number(1e-6, 1e9);
+        break;
+    }
+  }
+
+  ChipConfig& c_;
+};
+
+}  // namespace
+
+ChipConfig parse_chip_config(const std::string& text, const std::string& name) {
+  ChipConfig c;
+  c.file = name;
+  const Value root = Value::parse(text, name, "a chip config (a mapping with keys chip, clock, "
+                                              "mesh, core_types, cores, router, timing)");
+  ChipLoader(c).load(root);
+  return c;
+}
+
+ChipConfig load_chip_config(const std::string& path) {
+  return parse_chip_config(yaml::read_text_file(path), path);
+}
+
+}  // namespace neuromesh::config

@@ -1,0 +1,91 @@
+// Strict, position-aware access to a parsed YAML document. Internal to sim/config: the only code
+// in the project that includes yaml-cpp. Every accessor either returns a value that satisfies its
+// stated type and range, or throws ConfigError naming file, line, column and key path.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config/config_error.h"
+
+namespace neuromesh::config::yaml {
+
+class Map;
+
+// Largest input file accepted; configs are small, networks can carry big matrices.
+constexpr size_t kMaxFileBytes = size_t{256} << 20;
+
+// Reads a whole file (or throws ConfigError for missing/unreadable/binary/oversized files).
+std::string read_text_file(const std::string& path);
+
+class Value {
+ public:
+  Value(std::shared_ptr<const std::string> file, YAML::Node node, std::string path);
+
+  // Parses `text` (named `file` in messages) into its root value. Empty documents are an error
+  // that says what the document should contain (`expected`).
+  static Value parse(const std::string& text, const std::string& file, const std::string& expected);
+
+  const std::string& path() const { return path_; }
+  const std::string& file() const { return *file_; }
+  int line() const;    // 1-based
+  int column() const;  // 1-based
+  [[noreturn]] void fail(const std::string& message) const;
+
+  bool is_null() const { return !node_ || node_.IsNull(); }
+  bool is_scalar() const { return node_.IsScalar(); }
+  bool is_sequence() const { return node_.IsSequence(); }
+  bool is_map() const { return node_.IsMap(); }
+
+  int64_t as_int(int64_t min, int64_t max) const;
+  uint64_t as_uint(uint64_t min, uint64_t max) const;
+  double as_number(double min, double max) const;
+  bool as_bool() const;
+  std::string as_string() const;  // any non-empty scalar
+  std::string as_choice(const std::vector<std::string>& allowed) const;
+  Map as_map(std::initializer_list<const char*> allowed_keys) const;
+  Map as_map(const std::vector<std::string>& allowed_keys) const;
+  std::vector<Value> as_list(size_t min_size = 0) const;
+  // For numeric arrays in big inputs: the raw scalar text without copies of the node.
+  const std::string& scalar_text() const;
+
+  const YAML::Node& node() const { return node_; }
+  const std::shared_ptr<const std::string>& file_ptr() const { return file_; }
+
+ private:
+  std::string describe_got() const;
+  const std::string& scalar_or_fail(const char* expected) const;
+
+  std::shared_ptr<const std::string> file_;
+  YAML::Node node_;
+  std::string path_;
+};
+
+class Map {
+ public:
+  Map(const Value& self, const std::vector<std::string>& allowed_keys);
+
+  const Value& self() const { return self_; }
+  bool has(const std::string& key) const;
+  Value req(const std::string& key, const std::string& expected) const;
+  std::optional<Value> opt(const std::string& key) const;
+  // Errors unless exactly one of the keys is present; returns its name.
+  std::string one_of(const std::vector<std::string>& keys) const;
+  std::vector<std::string> keys() const;  // in document order
+
+ private:
+  Value self_;
+  std::vector<std::pair<std::string, YAML::Node>> entries_;
+};
+
+// "did you mean" suggestion: the closest of `candidates` to `word`, or "" when none is close.
+std::string closest(const std::string& word, const std::vector<std::string>& candidates);
+std::string join(const std::vector<std::string>& words, const std::string& sep = ", ");
+
+}  // namespace neuromesh::config::yaml
