@@ -29,6 +29,12 @@ bool expand_ranged_name(const std::string& name, uint64_t limit, std::vector<std
   }
   const size_t close = name.find(']', open);
   const size_t dots = name.find("..", open);
+  uint64_t single = 0;
+  if (dots == std::string::npos && open > 0 && close == name.size() - 1 &&
+      parse_decimal(name.substr(open + 1, close - open - 1), &single)) {
+    out->push_back(name);  // an already-expanded name such as nc[3]
+    return true;
+  }
   if (close != name.size() - 1 || dots == std::string::npos || dots > close || open == 0) {
     *error = "expected a name like base[0..7], got '" + name + "'";
     return false;

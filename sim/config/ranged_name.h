@@ -7,9 +7,9 @@
 
 namespace neuromesh::config {
 
-// Expands `name`. A name without a range is one name. A range `base[lo..hi]` (lo <= hi, decimal)
-// gives hi-lo+1 names `base[i]`. Returns false with `*error` set when the range is malformed or
-// names more than `limit` blocks.
+// Expands `name`. A name without a range, or with a single index such as nc[3], is one name.
+// A range `base[lo..hi]` (lo <= hi, decimal) gives hi-lo+1 names `base[i]`. Returns false with
+// `*error` set when the range is malformed or names more than `limit` blocks.
 bool expand_ranged_name(const std::string& name, uint64_t limit, std::vector<std::string>* out,
                         std::string* error);
 

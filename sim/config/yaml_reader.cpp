@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -86,6 +87,11 @@ bool parse_int_text(const std::string& s, long double* out) {
 }  // namespace
 
 std::string read_text_file(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::is_directory(status)) {
+    throw ConfigError(path, 0, 0, "", "cannot read: this is a directory, expected a YAML file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path, 0, 0, "", "cannot open file for reading");
   in.seekg(0, std::ios::end);
@@ -106,6 +112,15 @@ std::string read_text_file(const std::string& path) {
 
 Value::Value(std::shared_ptr<const std::string> file, YAML::Node node, std::string path)
     : file_(std::move(file)), node_(std::move(node)), path_(std::move(path)) {}
+
+Value::Value(std::shared_ptr<const std::string> file, YAML::Node node, std::string path,
+             const YAML::Mark& key_mark)
+    : file_(std::move(file)), node_(std::move(node)), path_(std::move(path)), key_mark_(key_mark) {}
+
+void Value::fail_at_key(const std::string& key_path, const std::string& message) const {
+  if (key_mark_.is_null()) throw ConfigError(*file_, line(), column(), key_path, message);
+  throw ConfigError(*file_, key_mark_.line + 1, key_mark_.column + 1, key_path, message);
+}
 
 Value Value::parse(const std::string& text, const std::string& file, const std::string& expected) {
   auto name = std::make_shared<const std::string>(file);
@@ -272,22 +287,24 @@ Map::Map(const Value& self, const std::vector<std::string>& allowed_keys) : self
       at_key.fail(msg);
     }
     for (const auto& e : entries_) {
-      if (e.first == name) at_key.fail("duplicate key: it already appears earlier in this mapping");
+      if (e.name == name) at_key.fail("duplicate key: it already appears earlier in this mapping");
     }
-    entries_.emplace_back(name, kv.second);
+    entries_.push_back({name, kv.second, key.Mark()});
   }
 }
 
 bool Map::has(const std::string& key) const {
   for (const auto& e : entries_) {
-    if (e.first == key) return true;
+    if (e.name == key) return true;
   }
   return false;
 }
 
 std::optional<Value> Map::opt(const std::string& key) const {
   for (const auto& e : entries_) {
-    if (e.first == key) return Value(self_.file_ptr(), e.second, child_path(self_.path(), key));
+    if (e.name == key) {
+      return Value(self_.file_ptr(), e.node, child_path(self_.path(), key), e.key_mark);
+    }
   }
   return std::nullopt;
 }
@@ -295,8 +312,7 @@ std::optional<Value> Map::opt(const std::string& key) const {
 Value Map::req(const std::string& key, const std::string& expected) const {
   auto v = opt(key);
   if (!v) {
-    throw ConfigError(self_.file(), self_.line(), self_.column(), child_path(self_.path(), key),
-                      "missing required key; expected " + expected);
+    self_.fail_at_key(child_path(self_.path(), key), "missing required key; expected " + expected);
   }
   return *v;
 }
@@ -307,7 +323,7 @@ std::string Map::one_of(const std::vector<std::string>& keys) const {
     if (has(k)) present.push_back(k);
   }
   if (present.size() != 1) {
-    self_.fail("expected exactly one of " + join(keys) + ", got " +
+    self_.fail_at_key(self_.path(), "expected exactly one of " + join(keys) + ", got " +
                (present.empty() ? std::string("none") : join(present)));
   }
   return present.front();
@@ -315,7 +331,7 @@ std::string Map::one_of(const std::vector<std::string>& keys) const {
 
 std::vector<std::string> Map::keys() const {
   std::vector<std::string> out;
-  for (const auto& e : entries_) out.push_back(e.first);
+  for (const auto& e : entries_) out.push_back(e.name);
   return out;
 }
 

@@ -27,6 +27,9 @@ std::string read_text_file(const std::string& path);
 class Value {
  public:
   Value(std::shared_ptr<const std::string> file, YAML::Node node, std::string path);
+  // A mapping's entry: also remembers where its key stands, for errors about the entry as a whole.
+  Value(std::shared_ptr<const std::string> file, YAML::Node node, std::string path,
+        const YAML::Mark& key_mark);
 
   // Parses `text` (named `file` in messages) into its root value. Empty documents are an error
   // that says what the document should contain (`expected`).
@@ -37,6 +40,9 @@ class Value {
   int line() const;    // 1-based
   int column() const;  // 1-based
   [[noreturn]] void fail(const std::string& message) const;
+  // Like fail(), but points at the entry's key when there is one ("mesh:" rather than the first
+  // line inside it): for errors about a mapping as a whole, such as a missing key.
+  [[noreturn]] void fail_at_key(const std::string& key_path, const std::string& message) const;
 
   bool is_null() const { return !node_ || node_.IsNull(); }
   bool is_scalar() const { return node_.IsScalar(); }
@@ -65,6 +71,7 @@ class Value {
   std::shared_ptr<const std::string> file_;
   YAML::Node node_;
   std::string path_;
+  YAML::Mark key_mark_ = YAML::Mark::null_mark();
 };
 
 class Map {
@@ -81,7 +88,12 @@ class Map {
 
  private:
   Value self_;
-  std::vector<std::pair<std::string, YAML::Node>> entries_;
+  struct Entry {
+    std::string name;
+    YAML::Node node;
+    YAML::Mark key_mark;
+  };
+  std::vector<Entry> entries_;
 };
 
 // "did you mean" suggestion: the closest of `candidates` to `word`, or "" when none is close.
