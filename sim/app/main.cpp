@@ -5,10 +5,13 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/app/describe.h"
+#include "sim/app/run.h"
+#include "sim/map/mapper.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/config_error.h"
 #include "sim/io/atomic_file.h"
@@ -49,7 +52,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "neuromesh 0.1.0");
 
   std::vector<std::string> validate_files;
-  auto* validate = app.add_subcommand("validate", "Check chip configs; exit 2 on the first error");
+  auto* validate = app.add_subcommand(
+      "validate", "Check chip configs; report every file, exit 2 if any is invalid");
   validate->add_option("chip", validate_files, "Chip config YAML files")->required();
 
   std::string describe_file, describe_out;
@@ -57,6 +61,31 @@ int main(int argc, char** argv) {
       "describe", "Summarise a chip: cores, neurons, synapses, memory, mesh, clock, figures");
   describe->add_option("chip", describe_file, "Chip config YAML file")->required();
   describe->add_option("--out", describe_out, "Also write the description to this file");
+
+  neuromesh::app::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run a network on a chip; write spikes.csv and probes.csv");
+  run_cmd->add_option("--chip", run.chip, "Chip config YAML")->required();
+  run_cmd->add_option("--network", run.network, "Network YAML")->required();
+  run_cmd->add_option("--steps", run.steps, "Timesteps to run")->required()->check(
+      CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  run_cmd->add_option("--out", run.out, "Output directory (created if missing)")->required();
+  run_cmd->add_option("--mode", run.mode, "Simulation mode")
+      ->check(CLI::IsMember({"functional"}))
+      ->default_val("functional");
+  run_cmd->add_option("--strategy", run.strategy, "Placement strategy")
+      ->check(CLI::IsMember(neuromesh::map::strategy_names()))
+      ->default_val("fill");
+  run_cmd->add_option("--seed", run.seed, "Override every random seed of the network");
+
+  std::string map_chip, map_network, map_strategy = "fill";
+  std::optional<uint64_t> map_seed;
+  auto* map_cmd = app.add_subcommand("map", "Place a network on a chip and print the placement");
+  map_cmd->add_option("--chip", map_chip, "Chip config YAML")->required();
+  map_cmd->add_option("--network", map_network, "Network YAML")->required();
+  map_cmd->add_option("--strategy", map_strategy, "Placement strategy")
+      ->check(CLI::IsMember(neuromesh::map::strategy_names()))
+      ->default_val("fill");
+  map_cmd->add_option("--seed", map_seed, "Override every random seed of the network");
 
   try {
     app.parse(argc, argv);
@@ -70,8 +99,13 @@ int main(int argc, char** argv) {
   try {
     if (*validate) return cmd_validate(validate_files);
     if (*describe) return cmd_describe(describe_file, describe_out);
+    if (*run_cmd) return neuromesh::app::run_command(run);
+    if (*map_cmd) return neuromesh::app::map_command(map_chip, map_network, map_strategy, map_seed);
   } catch (const neuromesh::config::ConfigError& e) {
     std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const neuromesh::map::MapError& e) {
+    std::cerr << "neuromesh: error: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "neuromesh: error: " << e.what() << "\n";

@@ -1,0 +1,106 @@
+// A spiking network as plain data: what sim/config's network loader produces and what the mapper
+// and simulators consume. Generative connectivity rules are kept as rules here; expand() in
+// models/connectivity.h turns them into per-projection synapse tables.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/loihi_lif.h"
+
+namespace neuromesh::models {
+
+// Optional grid layout of a group, for local (convolution-like) connectivity: size = h * w * c,
+// neuron index = (y * w + x) * c + channel.
+struct Shape {
+  uint32_t height = 0, width = 0, channels = 0;
+  bool present() const { return height > 0; }
+};
+
+struct Population {
+  std::string name;
+  uint32_t size = 0;
+  Shape shape;
+  std::string model;                       // neuron model name (loihi_cuba_lif today)
+  std::vector<loihi::LifParams> params;    // one per neuron
+};
+
+struct InputSpike {
+  uint32_t step = 0;
+  uint32_t index = 0;
+  int32_t payload = 1;   // graded spike value; 1 for binary spikes
+  bool operator<(const InputSpike& o) const {
+    return step != o.step ? step < o.step : index < o.index;
+  }
+};
+
+struct InputSource {
+  std::string name;
+  uint32_t size = 0;
+  Shape shape;
+  std::vector<InputSpike> spikes;   // explicit and CSV spikes, sorted by (step, index)
+  bool poisson = false;
+  double rate = 0.0;                // poisson: spike probability per neuron per step
+  uint64_t seed = 0;
+};
+
+// A projection's source: a population or an input source.
+struct Endpoint {
+  bool is_input = false;
+  uint32_t index = 0;
+};
+
+struct SynapseSpec {
+  uint32_t pre = 0, post = 0;
+  int32_t weight = 0;   // raw weight, before sign-mode/num_weight_bits quantisation
+  uint32_t delay = 0;   // extra steps beyond the one-step hop, 0..63
+};
+
+// A constant (lo == hi) or a uniform integer range drawn per synapse.
+struct IntRange {
+  int32_t lo = 0, hi = 0;
+};
+
+enum class ConnectivityRule { explicit_list, one_to_one, all_to_all, random, local };
+
+struct Projection {
+  std::string name;
+  Endpoint from;
+  uint32_t to = 0;                            // population index
+  ConnectivityRule rule = ConnectivityRule::explicit_list;
+  std::vector<SynapseSpec> synapses;          // explicit_list (dense and sparse inputs)
+  IntRange weight, delay;                     // generative rules
+  double probability = 0.0;                   // random
+  uint32_t kernel = 0;                        // local: kernel x kernel window over all channels
+  uint64_t seed = 0;                          // generative rules with random weights/delays/edges
+  int weight_exp = 0;
+  int num_weight_bits = 8;
+  std::optional<loihi::SignMode> sign_mode;   // unset: inferred from the weights as Lava does
+};
+
+struct Probe {
+  uint32_t population = 0;
+  std::vector<uint32_t> neurons;
+  bool u = false, v = false;
+};
+
+struct Network {
+  std::string file;
+  std::string name;
+  uint64_t seed = 0;
+  std::vector<Population> populations;
+  std::vector<InputSource> inputs;
+  std::vector<Projection> projections;
+  std::vector<Probe> probes;
+
+  uint32_t source_size(const Endpoint& e) const {
+    return e.is_input ? inputs[e.index].size : populations[e.index].size;
+  }
+  const std::string& source_name(const Endpoint& e) const {
+    return e.is_input ? inputs[e.index].name : populations[e.index].name;
+  }
+};
+
+}  // namespace neuromesh::models

@@ -1,0 +1,20 @@
+// `neuromesh run` and `neuromesh map`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace neuromesh::app {
+
+struct RunOptions {
+  std::string chip, network, out, mode = "functional", strategy = "fill";
+  uint64_t steps = 0;
+  std::optional<uint64_t> seed;
+};
+
+int run_command(const RunOptions& options);
+int map_command(const std::string& chip, const std::string& network, const std::string& strategy,
+                std::optional<uint64_t> seed);
+
+}  // namespace neuromesh::app

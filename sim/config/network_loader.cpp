@@ -1,0 +1,441 @@
+// The only reader of network YAML (and of input-spike CSV files). Format: docs/network-format.md.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "models/rng.h"
+#include "sim/config/network_config.h"
+#include "sim/config/yaml_reader.h"
+
+namespace neuromesh::config {
+
+using models::loihi::SignMode;
+using yaml::Map;
+using yaml::Value;
+namespace lo = models::loihi;
+
+namespace {
+
+constexpr uint32_t kMaxGroupSize = 1u << 24;
+constexpr int64_t kMaxStep = (int64_t{1} << 32) - 1;
+constexpr int32_t kMinPayload = -(1 << 23), kMaxPayload = (1 << 23) - 1;
+const std::vector<std::string> kLifParams = {"du", "dv", "vth", "bias_mant", "bias_exp",
+                                              "refractory"};
+const std::vector<std::string> kSignModes = {"excitatory", "inhibitory", "mixed"};
+
+class NetworkLoader {
+ public:
+  NetworkLoader(models::Network& net, std::string base_dir, std::optional<uint64_t> seed_override)
+      : n_(net), base_dir_(std::move(base_dir)), override_(seed_override) {}
+
+  void load(const Value& root) {
+    Map top = root.as_map({"network", "populations", "inputs", "projections", "probes"});
+    Map meta = top.req("network", "a mapping with name and seed").as_map({"name", "seed"});
+    n_.name = meta.req("name", "a string").as_string();
+    n_.seed = meta.req("seed", "an integer seed").as_uint(0, UINT64_MAX);
+    if (override_) n_.seed = *override_;
+    for (const auto& p : top.req("populations", "a list of populations").as_list(1)) population(p);
+    if (auto in = top.opt("inputs")) {
+      for (const auto& i : in->as_list()) input(i);
+    }
+    if (auto pr = top.opt("projections")) {
+      for (const auto& p : pr->as_list()) projection(p);
+    }
+    if (auto pr = top.opt("probes")) {
+      for (const auto& p : pr->as_list()) probe(p);
+    }
+  }
+
+ private:
+  // ---- helpers ---------------------------------------------------------------------------
+  uint64_t seed_for(const std::optional<Value>& own, const std::string& path) {
+    if (override_) return models::derive_seed(*override_, path);
+    if (own) return own->as_uint(0, UINT64_MAX);
+    return models::derive_seed(n_.seed, path);
+  }
+
+  void new_name(const Value& v, const std::string& name) {
+    if (!names_.insert(name).second) {
+      v.fail("name '" + name + "' is already used by another population or input");
+    }
+  }
+
+  models::Shape shape(const Map& m, uint32_t size) {
+    models::Shape s;
+    if (auto v = m.opt("shape")) {
+      const auto dims = v->as_list(3);
+      if (dims.size() != 3) v->fail("expected [height, width, channels], got " +
+                                    std::to_string(dims.size()) + " entries");
+      s.height = uint32_t(dims[0].as_uint(1, kMaxGroupSize));
+      s.width = uint32_t(dims[1].as_uint(1, kMaxGroupSize));
+      s.channels = uint32_t(dims[2].as_uint(1, kMaxGroupSize));
+      if (uint64_t(s.height) * s.width * s.channels != size) {
+        v->fail("shape " + std::to_string(s.height) + " x " + std::to_string(s.width) + " x " +
+                std::to_string(s.channels) + " does not match size " + std::to_string(size));
+      }
+    }
+    return s;
+  }
+
+  // A scalar for every element, or a list of exactly `n` values.
+  std::vector<int32_t> per_neuron(const Value& v, uint32_t n, int64_t min, int64_t max) {
+    if (!v.is_sequence()) return std::vector<int32_t>(n, int32_t(v.as_int(min, max)));
+    const auto items = v.as_list();
+    if (items.size() != n) {
+      v.fail("expected one scalar or a list of " + std::to_string(n) +
+             " values (the population size), got a list of " + std::to_string(items.size()));
+    }
+    std::vector<int32_t> out(n);
+    for (uint32_t i = 0; i < n; ++i) out[i] = int32_t(items[i].as_int(min, max));
+    return out;
+  }
+
+  std::optional<uint32_t> find_group(const std::string& name, bool* is_input) const {
+    for (uint32_t i = 0; i < n_.populations.size(); ++i) {
+      if (n_.populations[i].name == name) return *is_input = false, i;
+    }
+    for (uint32_t i = 0; i < n_.inputs.size(); ++i) {
+      if (n_.inputs[i].name == name) return *is_input = true, i;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<std::string> group_names(bool with_inputs) const {
+    std::vector<std::string> out;
+    for (const auto& p : n_.populations) out.push_back(p.name);
+    if (with_inputs) {
+      for (const auto& i : n_.inputs) out.push_back(i.name);
+    }
+    return out;
+  }
+
+  uint32_t population_ref(const Value& v) {
+    const auto names = group_names(false);
+    const std::string name = v.as_string();
+    bool is_input = false;
+    const auto idx = find_group(name, &is_input);
+    if (!idx || is_input) {
+      std::string msg = "unknown population '" + name + "'; expected one of: " + yaml::join(names);
+      if (idx) msg = "'" + name + "' is an input source; a projection's target must be a population";
+      const std::string near = yaml::closest(name, names);
+      if (!idx && !near.empty()) msg += " (did you mean '" + near + "'?)";
+      v.fail(msg);
+    }
+    return *idx;
+  }
+
+  models::Endpoint source_ref(const Value& v) {
+    const auto names = group_names(true);
+    const std::string name = v.as_string();
+    models::Endpoint e;
+    const auto idx = find_group(name, &e.is_input);
+    if (!idx) {
+      std::string msg = "unknown population or input '" + name + "'; expected one of: " +
+                        yaml::join(names);
+      const std::string near = yaml::closest(name, names);
+      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      v.fail(msg);
+    }
+    e.index = *idx;
+    return e;
+  }
+
+  // ---- populations -----------------------------------------------------------------------
+  void population(const Value& v) {
+    Map m = v.as_map({"name", "size", "shape", "model", "params"});
+    models::Population p;
+    const Value name = m.req("name", "a population name");
+    p.name = name.as_string();
+    new_name(name, p.name);
+    p.size = uint32_t(m.req("size", "an integer").as_uint(1, kMaxGroupSize));
+    p.shape = shape(m, p.size);
+    p.model = m.req("model", "loihi_cuba_lif").as_choice({"loihi_cuba_lif"});
+    Map params = m.req("params", "a mapping of " + yaml::join(kLifParams)).as_map(kLifParams);
+    const auto du = per_neuron(params.req("du", "0..4095"), p.size, 0, lo::kMaxDecay);
+    const auto dv = per_neuron(params.req("dv", "0..4095"), p.size, 0, lo::kMaxDecay);
+    const auto vth = per_neuron(params.req("vth", "0..131071"), p.size, 0, lo::kMaxVth);
+    auto optional = [&](const char* key, int64_t min, int64_t max) {
+      auto val = params.opt(key);
+      return val ? per_neuron(*val, p.size, min, max) : std::vector<int32_t>(p.size, 0);
+    };
+    const auto bm = optional("bias_mant", lo::kMinBiasMant, lo::kMaxBiasMant);
+    const auto be = optional("bias_exp", lo::kMinBiasExp, lo::kMaxBiasExp);
+    const auto rf = optional("refractory", 0, 64);
+    p.params.resize(p.size);
+    for (uint32_t i = 0; i < p.size; ++i) {
+      p.params[i] = lo::LifParams{du[i], dv[i], vth[i], bm[i], be[i], rf[i]};
+    }
+    n_.populations.push_back(std::move(p));
+  }
+
+  // ---- inputs ----------------------------------------------------------------------------
+  void add_spike(models::InputSource& src, const Value& at, int64_t step, int64_t index,
+                 int64_t payload) {
+    if (index >= int64_t(src.size)) {
+      at.fail("input index " + std::to_string(index) + " is out of range: '" + src.name +
+              "' has " + std::to_string(src.size) + " neurons (0.." +
+              std::to_string(src.size - 1) + ")");
+    }
+    src.spikes.push_back({uint32_t(step), uint32_t(index), int32_t(payload)});
+  }
+
+  void input(const Value& v) {
+    Map m = v.as_map({"name", "size", "shape", "spikes", "poisson", "csv"});
+    models::InputSource src;
+    const Value name = m.req("name", "an input name");
+    src.name = name.as_string();
+    new_name(name, src.name);
+    src.size = uint32_t(m.req("size", "an integer").as_uint(1, kMaxGroupSize));
+    src.shape = shape(m, src.size);
+    const std::string kind = m.one_of({"spikes", "poisson", "csv"});
+    const Value body = m.req(kind, "");
+    if (kind == "spikes") {
+      for (const auto& e : body.as_list()) {
+        const auto f = e.as_list(2);
+        if (f.size() > 3) e.fail("expected [step, index] or [step, index, payload]");
+        const int64_t step = f[0].as_int(0, kMaxStep);
+        const int64_t index = f[1].as_int(0, kMaxGroupSize);
+        int64_t payload = 1;
+        if (f.size() == 3) {
+          payload = f[2].as_int(kMinPayload, kMaxPayload);
+          if (payload == 0) f[2].fail("a graded spike payload of 0 is no spike; expected non-zero");
+        }
+        add_spike(src, e, step, index, payload);
+      }
+    } else if (kind == "poisson") {
+      Map pm = body.as_map({"rate", "seed"});
+      src.poisson = true;
+      src.rate = pm.req("rate", "a spike probability per neuron per step in 0..1")
+                     .as_number(0.0, 1.0);
+      src.seed = seed_for(pm.opt("seed"), "inputs." + src.name);
+    } else {
+      read_csv(src, body);
+    }
+    std::stable_sort(src.spikes.begin(), src.spikes.end());
+    n_.inputs.push_back(std::move(src));
+  }
+
+  void read_csv(models::InputSource& src, const Value& v) {
+    std::filesystem::path path(v.as_string());
+    if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
+    std::string text;
+    try {
+      text = yaml::read_text_file(path.string());
+    } catch (const ConfigError& e) {
+      v.fail("cannot read spike file " + path.string() + ": " + e.message());
+    }
+    std::istringstream in(text);
+    std::string line;
+    int lineno = 0;
+    auto bad = [&](const std::string& msg) {
+      throw ConfigError(path.string(), lineno, 0, "", msg);
+    };
+    auto field = [&](const std::string& s, int64_t min, int64_t max, const char* what) {
+      char* end = nullptr;
+      errno = 0;
+      const long long x = std::strtoll(s.c_str(), &end, 10);
+      if (s.empty() || *end != '\0' || errno != 0) bad(std::string("expected an integer ") + what + ", got '" + s + "'");
+      if (x < min || x > max) {
+        bad(std::string(what) + " " + s + " is out of range " + std::to_string(min) + ".." +
+            std::to_string(max));
+      }
+      return int64_t(x);
+    };
+    bool header = false;
+    while (std::getline(in, line)) {
+      ++lineno;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) continue;
+      if (!header) {
+        if (line != "step,index" && line != "step,index,payload") {
+          bad("expected the header 'step,index' or 'step,index,payload', got '" + line + "'");
+        }
+        header = true;
+        continue;
+      }
+      std::vector<std::string> cells;
+      std::stringstream ls(line);
+      std::string cell;
+      while (std::getline(ls, cell, ',')) cells.push_back(cell);
+      if (cells.size() < 2 || cells.size() > 3) bad("expected step,index[,payload]");
+      const int64_t step = field(cells[0], 0, kMaxStep, "step");
+      const int64_t index = field(cells[1], 0, int64_t(src.size) - 1, "index");
+      int64_t payload = 1;
+      if (cells.size() == 3) {
+        payload = field(cells[2], kMinPayload, kMaxPayload, "payload");
+        if (payload == 0) bad("a graded spike payload of 0 is no spike; expected non-zero");
+      }
+      src.spikes.push_back({uint32_t(step), uint32_t(index), int32_t(payload)});
+    }
+    if (!header) bad("empty spike file: expected the header 'step,index'");
+  }
+
+  // ---- projections -----------------------------------------------------------------------
+  models::IntRange int_range(const Value& v, int64_t min, int64_t max) {
+    models::IntRange r;
+    if (v.is_sequence()) {
+      const auto b = v.as_list(2);
+      if (b.size() != 2) v.fail("expected a number or a range [low, high]");
+      r.lo = int32_t(b[0].as_int(min, max));
+      r.hi = int32_t(b[1].as_int(min, max));
+      if (r.lo > r.hi) v.fail("empty range: expected low <= high");
+    } else {
+      r.lo = r.hi = int32_t(v.as_int(min, max));
+    }
+    return r;
+  }
+
+  void projection(const Value& v) {
+    Map m = v.as_map({"name", "from", "to", "dense", "sparse", "one_to_one", "all_to_all",
+                      "random", "local", "delay", "weight_exp", "num_weight_bits", "sign_mode"});
+    models::Projection p;
+    const Value from = m.req("from", "a population or input name");
+    const Value to = m.req("to", "a population name");
+    p.from = source_ref(from);
+    p.to = population_ref(to);
+    p.name = m.has("name") ? m.req("name", "").as_string()
+                           : n_.source_name(p.from) + "->" + n_.populations[p.to].name;
+    const std::string path = "projections." + p.name;
+    if (auto we = m.opt("weight_exp")) p.weight_exp = int(we->as_int(-8, 7));
+    if (auto nb = m.opt("num_weight_bits")) p.num_weight_bits = int(nb->as_int(1, 8));
+    if (auto sm = m.opt("sign_mode")) {
+      const std::string s = sm->as_choice(kSignModes);
+      p.sign_mode = s == "excitatory" ? SignMode::excitatory
+                                      : (s == "inhibitory" ? SignMode::inhibitory : SignMode::mixed);
+    }
+    // Raw weights must fit the 8-bit range of the sign mode (Lava would clip them silently).
+    int64_t wmin = -256, wmax = 255;
+    if (p.sign_mode == SignMode::excitatory) wmin = 0;
+    if (p.sign_mode == SignMode::inhibitory) wmin = -255, wmax = 0;
+    const uint32_t n_pre = n_.source_size(p.from), n_post = n_.populations[p.to].size;
+    const std::string kind =
+        m.one_of({"dense", "sparse", "one_to_one", "all_to_all", "random", "local"});
+    const Value body = m.req(kind, "");
+    if ((kind == "dense" || kind == "sparse") == false && m.has("delay")) {
+      m.req("delay", "").fail("applies to dense and sparse projections; generative rules take "
+                              "their own delay key");
+    }
+    if (kind == "dense") {
+      p.rule = models::ConnectivityRule::explicit_list;
+      const uint32_t delay = m.has("delay") ? uint32_t(m.req("delay", "").as_int(0, lo::kMaxDelay)) : 0;
+      const auto rows = body.as_list();
+      if (rows.size() != n_post) {
+        body.fail("dense matrix has " + std::to_string(rows.size()) + " rows; expected " +
+                  std::to_string(n_post) + " (one per neuron of '" + n_.populations[p.to].name +
+                  "')");
+      }
+      for (uint32_t i = 0; i < n_post; ++i) {
+        const auto cols = rows[i].as_list();
+        if (cols.size() != n_pre) {
+          rows[i].fail("row has " + std::to_string(cols.size()) + " columns; expected " +
+                       std::to_string(n_pre) + " (one per neuron of '" + n_.source_name(p.from) +
+                       "')");
+        }
+        for (uint32_t j = 0; j < n_pre; ++j) {
+          const int32_t w = int32_t(cols[j].as_int(wmin, wmax));
+          if (w != 0) p.synapses.push_back({j, i, w, delay});
+        }
+      }
+    } else if (kind == "sparse") {
+      p.rule = models::ConnectivityRule::explicit_list;
+      const uint32_t delay = m.has("delay") ? uint32_t(m.req("delay", "").as_int(0, lo::kMaxDelay)) : 0;
+      for (const auto& e : body.as_list()) {
+        const auto f = e.as_list(3);
+        if (f.size() > 4) e.fail("expected [pre, post, weight] or [pre, post, weight, delay]");
+        models::SynapseSpec s;
+        s.pre = uint32_t(f[0].as_int(0, int64_t(n_pre) - 1));
+        s.post = uint32_t(f[1].as_int(0, int64_t(n_post) - 1));
+        s.weight = int32_t(f[2].as_int(wmin, wmax));
+        s.delay = f.size() == 4 ? uint32_t(f[3].as_int(0, lo::kMaxDelay)) : delay;
+        p.synapses.push_back(s);
+      }
+    } else {
+      std::vector<std::string> keys = {"weight", "delay", "seed"};
+      if (kind == "random") keys.push_back("probability");
+      if (kind == "local") keys.push_back("kernel");
+      Map r = body.as_map(keys);
+      p.weight = int_range(r.req("weight", "a weight or a range [low, high]"), wmin, wmax);
+      p.delay = r.has("delay") ? int_range(r.req("delay", ""), 0, lo::kMaxDelay) : models::IntRange{};
+      p.seed = seed_for(r.opt("seed"), path);
+      if (kind == "one_to_one") {
+        p.rule = models::ConnectivityRule::one_to_one;
+        if (n_pre != n_post) {
+          body.fail("one_to_one needs equal sizes, got " + std::to_string(n_pre) + " -> " +
+                    std::to_string(n_post));
+        }
+      } else if (kind == "all_to_all") {
+        p.rule = models::ConnectivityRule::all_to_all;
+      } else if (kind == "random") {
+        p.rule = models::ConnectivityRule::random;
+        p.probability = r.req("probability", "a connection probability in 0..1").as_number(0.0, 1.0);
+      } else {
+        p.rule = models::ConnectivityRule::local;
+        const Value k = r.req("kernel", "an odd kernel size");
+        p.kernel = uint32_t(k.as_uint(1, 63));
+        if (p.kernel % 2 == 0) k.fail("expected an odd kernel size, got " + std::to_string(p.kernel));
+        const auto& a = p.from.is_input ? n_.inputs[p.from.index].shape
+                                        : n_.populations[p.from.index].shape;
+        const auto& b = n_.populations[p.to].shape;
+        if (!a.present() || !b.present()) {
+          body.fail("local connectivity needs a shape on both '" + n_.source_name(p.from) +
+                    "' and '" + n_.populations[p.to].name + "'");
+        }
+        if (a.height != b.height || a.width != b.width) {
+          body.fail("local connectivity needs equal grids, got " + std::to_string(a.height) + "x" +
+                    std::to_string(a.width) + " -> " + std::to_string(b.height) + "x" +
+                    std::to_string(b.width));
+        }
+        if (p.kernel > a.height || p.kernel > a.width) {
+          k.fail("kernel " + std::to_string(p.kernel) + " is larger than the " +
+                 std::to_string(a.height) + "x" + std::to_string(a.width) + " grid");
+        }
+      }
+    }
+    n_.projections.push_back(std::move(p));
+  }
+
+  // ---- probes ----------------------------------------------------------------------------
+  void probe(const Value& v) {
+    Map m = v.as_map({"population", "neurons", "variables"});
+    models::Probe pr;
+    pr.population = population_ref(m.req("population", "a population name"));
+    const uint32_t size = n_.populations[pr.population].size;
+    const Value nv = m.req("neurons", "'all' or a list of neuron indices");
+    if (nv.is_scalar()) {
+      nv.as_choice({"all"});
+      for (uint32_t i = 0; i < size; ++i) pr.neurons.push_back(i);
+    } else {
+      for (const auto& i : nv.as_list(1)) pr.neurons.push_back(uint32_t(i.as_int(0, int64_t(size) - 1)));
+    }
+    for (const auto& var : m.req("variables", "a list of u, v").as_list(1)) {
+      (var.as_choice({"u", "v"}) == "u" ? pr.u : pr.v) = true;
+    }
+    n_.probes.push_back(std::move(pr));
+  }
+
+  models::Network& n_;
+  std::string base_dir_;
+  std::optional<uint64_t> override_;
+  std::set<std::string> names_;
+};
+
+}  // namespace
+
+models::Network parse_network(const std::string& text, const std::string& name,
+                              const std::string& base_dir, std::optional<uint64_t> seed_override) {
+  models::Network net;
+  net.file = name;
+  const Value root = Value::parse(text, name, "a network (a mapping with keys network, "
+                                              "populations, inputs, projections, probes)");
+  NetworkLoader(net, base_dir, seed_override).load(root);
+  return net;
+}
+
+models::Network load_network(const std::string& path, std::optional<uint64_t> seed_override) {
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return parse_network(yaml::read_text_file(path), path, dir.empty() ? "." : dir, seed_override);
+}
+
+}  // namespace neuromesh::config

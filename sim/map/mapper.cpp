@@ -1,0 +1,449 @@
+#include "sim/map/mapper.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+namespace neuromesh::map {
+
+using config::ChipConfig;
+using config::CoreTypeConfig;
+using models::SynapseFormatKind;
+
+const std::vector<std::string>& strategy_names() {
+  static const std::vector<std::string> names = {"fill", "locality"};
+  return names;
+}
+
+Strategy strategy_from_string(const std::string& name) {
+  return name == "locality" ? Strategy::locality : Strategy::fill;
+}
+
+uint32_t Placement::cores_used() const {
+  return static_cast<uint32_t>(
+      std::count_if(cores.begin(), cores.end(), [](const CoreMap& c) { return c.used(); }));
+}
+
+namespace {
+
+int ceil_log2(uint64_t n) {
+  int b = 0;
+  while ((uint64_t{1} << b) < n) ++b;
+  return b;
+}
+
+std::string bytes(uint64_t b) { return fmt::format("{} bytes", b); }
+
+}  // namespace
+
+int synapse_bits(const CoreTypeConfig& type, const models::SynapseTable& table) {
+  const auto& f = type.synapse_format;
+  const int delay = table.max_delay > 0 ? f.delay_bits : 0;
+  const int index = f.kind == SynapseFormatKind::loihi_sparse ? ceil_log2(type.neurons) : 0;
+  return table.num_weight_bits + delay + index;
+}
+
+namespace {
+
+// A run of consecutive neurons of one population that fits one core.
+struct Chunk {
+  uint32_t population = 0, first = 0, count = 0;
+  uint32_t type = 0;
+  std::vector<AxonList> axons;
+  uint64_t synapses = 0, words = 0;
+};
+
+class Mapper {
+ public:
+  Mapper(const ChipConfig& chip, const models::Network& net, const models::ExpandedNetwork& ex)
+      : chip_(chip), net_(net), ex_(ex) {}
+
+  Placement run(Strategy strategy) {
+    Placement pl;
+    pl.strategy = strategy;
+    pl.cores.resize(chip_.cores.size());
+    for (size_t c = 0; c < chip_.cores.size(); ++c) {
+      const auto& t = chip_.type_of(chip_.cores[c]);
+      pl.cores[c].words_capacity = t.synaptic_memory.bytes * 8 / t.synaptic_memory.word_bits;
+    }
+    for (uint32_t p = 0; p < net_.populations.size(); ++p) slice_population(p);
+    assign(strategy, pl);
+    build_routes(pl);
+    return pl;
+  }
+
+ private:
+  uint32_t type_for(uint32_t p) const {
+    const auto& pop = net_.populations[p];
+    for (const auto& core : chip_.cores) {
+      if (chip_.type_of(core).neuron_model.name == pop.model) return core.type;
+    }
+    throw MapError("population '" + pop.name + "' uses neuron model " + pop.model +
+                   " but no core of chip '" + chip_.name + "' runs it");
+  }
+
+  void check_format(const CoreTypeConfig& t, uint32_t p) const {
+    const auto& f = t.synapse_format;
+    if (f.kind != SynapseFormatKind::loihi_sparse && f.kind != SynapseFormatKind::loihi_dense) {
+      throw MapError(fmt::format(
+          "population '{}': mapping onto {} synaptic memory is not supported yet; core type '{}' "
+          "would need loihi_sparse or loihi_dense",
+          net_.populations[p].name, models::to_string(f.kind), t.name));
+    }
+    for (uint32_t k = 0; k < ex_.tables.size(); ++k) {
+      const auto& tab = ex_.tables[k];
+      if (tab.to != p) continue;
+      const auto& proj = net_.projections[k];
+      if (tab.num_weight_bits > f.weight_bits) {
+        throw MapError(fmt::format("projection '{}' uses {}-bit weights; core type '{}' stores at "
+                                   "most {} bits (short by {})",
+                                   proj.name, tab.num_weight_bits, t.name, f.weight_bits,
+                                   tab.num_weight_bits - f.weight_bits));
+      }
+      const uint32_t max_delay = (1u << f.delay_bits) - 1;
+      if (tab.max_delay > max_delay) {
+        throw MapError(fmt::format("projection '{}' uses a delay of {} steps; core type '{}' has "
+                                   "{}-bit delays (at most {})",
+                                   proj.name, tab.max_delay, t.name, f.delay_bits, max_delay));
+      }
+      const int bits = synapse_bits(t, tab);
+      if (bits > int(t.synaptic_memory.word_bits)) {
+        throw MapError(fmt::format("projection '{}' needs {} bits per synapse; a memory word of "
+                                   "core type '{}' has {}",
+                                   proj.name, bits, t.name, t.synaptic_memory.word_bits));
+      }
+    }
+  }
+
+  // Cuts population p into chunks, growing each chunk one neuron at a time while the core's
+  // neuron, synaptic memory and fan-in limits hold.
+  void slice_population(uint32_t p) {
+    const auto& pop = net_.populations[p];
+    const uint32_t tindex = type_for(p);
+    const CoreTypeConfig& t = chip_.core_types[tindex];
+    check_format(t, p);
+    const bool dense = t.synapse_format.kind == SynapseFormatKind::loihi_dense;
+    const uint64_t word_cap = t.synaptic_memory.bytes * 8 / t.synaptic_memory.word_bits;
+
+    // Incoming synapses of each neuron of p: (projection, pre), CSR by post.
+    std::vector<uint32_t> incoming;
+    for (uint32_t k = 0; k < ex_.tables.size(); ++k)
+      if (ex_.tables[k].to == p) incoming.push_back(k);
+    std::vector<uint64_t> row(size_t(pop.size) + 1, 0);
+    for (uint32_t k : incoming)
+      for (const auto& s : ex_.tables[k].synapses) ++row[s.post + 1];
+    for (uint32_t i = 0; i < pop.size; ++i) row[i + 1] += row[i];
+    struct In {
+      uint32_t projection, pre;
+    };
+    std::vector<In> in(row[pop.size]);
+    {
+      std::vector<uint64_t> fill(row.begin(), row.end() - 1);
+      for (uint32_t k : incoming) {
+        const auto& tab = ex_.tables[k];
+        const uint32_t n_pre = net_.source_size(tab.from);
+        for (uint32_t j = 0; j < n_pre; ++j)
+          for (uint64_t s = tab.row[j]; s < tab.row[j + 1]; ++s)
+            in[fill[tab.synapses[s].post]++] = In{k, j};
+      }
+    }
+    // Per projection: synapses per word, and per presynaptic neuron the chunk that last saw it
+    // and how many synapses it has in that chunk.
+    std::map<uint32_t, uint32_t> per_word;
+    std::map<uint32_t, std::vector<uint32_t>> last, count, axon_of;
+    for (uint32_t k : incoming) {
+      const uint32_t n_pre = net_.source_size(ex_.tables[k].from);
+      per_word[k] = t.synaptic_memory.word_bits / uint32_t(synapse_bits(t, ex_.tables[k]));
+      last[k].assign(n_pre, UINT32_MAX);
+      count[k].assign(n_pre, 0);
+      axon_of[k].assign(n_pre, 0);
+    }
+
+    Chunk cur;
+    uint32_t chunk_id = uint32_t(chunks_.size());
+    auto start = [&](uint32_t first) {
+      cur = Chunk{};
+      cur.population = p;
+      cur.first = first;
+      cur.type = tindex;
+    };
+    // Dense rows span the whole chunk: words = sum over axons of ceil(count / per_word).
+    auto dense_words = [&](uint32_t n_neurons) {
+      uint64_t w = 0;
+      for (const auto& a : cur.axons) w += (n_neurons + per_word[a.projection] - 1) / per_word[a.projection];
+      return w;
+    };
+    start(0);
+    for (uint32_t i = 0; i < pop.size; ++i) {
+      const size_t axons_before = cur.axons.size();
+      const uint64_t words_before = cur.words, syn_before = cur.synapses;
+      struct Undo {
+        uint32_t k, pre, last, count;
+      };
+      std::vector<Undo> undo;
+      for (uint64_t s = row[i]; s < row[i + 1]; ++s) {
+        const auto [k, pre] = in[s];
+        uint32_t& l = last[k][pre];
+        uint32_t& c = count[k][pre];
+        undo.push_back({k, pre, l, c});
+        if (l != chunk_id) {
+          l = chunk_id;
+          c = 1;
+          axon_of[k][pre] = uint32_t(cur.axons.size());
+          cur.axons.push_back(AxonList{k, pre, 0, 0, 0});
+          if (!dense) ++cur.words;
+        } else {
+          ++c;
+          if (!dense && (c - 1) % per_word[k] == 0) ++cur.words;
+        }
+        ++cur.axons[axon_of[k][pre]].synapses;
+        ++cur.synapses;
+      }
+      if (dense) cur.words = dense_words(cur.count + 1);
+      const bool fits = cur.count + 1 <= t.neurons && cur.words <= word_cap &&
+                        cur.axons.size() <= t.fan_in;
+      if (fits) {
+        ++cur.count;
+        continue;
+      }
+      if (cur.count == 0) {
+        std::string what;
+        if (cur.words > word_cap) {
+          what = fmt::format("{} of synaptic memory; a core of type '{}' has {} (short by {})",
+                             bytes(cur.words * t.synaptic_memory.word_bits / 8), t.name,
+                             bytes(t.synaptic_memory.bytes),
+                             bytes((cur.words - word_cap) * t.synaptic_memory.word_bits / 8));
+        } else {
+          what = fmt::format("{} input axons; a core of type '{}' has a fan-in of {} (short by {})",
+                             cur.axons.size(), t.name, t.fan_in, cur.axons.size() - t.fan_in);
+        }
+        throw MapError(fmt::format("neuron {} of population '{}' alone needs {}", i, pop.name, what));
+      }
+      // Roll this neuron back and close the chunk.
+      for (auto u = undo.rbegin(); u != undo.rend(); ++u) {
+        last[u->k][u->pre] = u->last;
+        count[u->k][u->pre] = u->count;
+      }
+      cur.axons.resize(axons_before);
+      for (uint64_t s = row[i]; s < row[i + 1]; ++s) {
+        const auto [k, pre] = in[s];
+        if (last[k][pre] == chunk_id) --cur.axons[axon_of[k][pre]].synapses;
+      }
+      cur.words = words_before;
+      cur.synapses = syn_before;
+      close(cur, per_word, dense);
+      ++chunk_id;
+      start(i);
+      --i;  // place neuron i again, into the new chunk
+    }
+    if (cur.count > 0) close(cur, per_word, dense);
+  }
+
+  void close(Chunk& c, const std::map<uint32_t, uint32_t>& per_word, bool dense) {
+    uint64_t offset = 0;
+    for (auto& a : c.axons) {
+      const uint32_t pw = per_word.at(a.projection);
+      a.word_offset = offset;
+      a.words = dense ? (c.count + pw - 1) / pw : (a.synapses + pw - 1) / pw;
+      offset += a.words;
+    }
+    c.words = offset;
+    chunks_.push_back(std::move(c));
+  }
+
+  uint32_t hops(uint32_t a, uint32_t b) const {
+    const auto& x = chip_.cores[a];
+    const auto& y = chip_.cores[b];
+    return uint32_t(std::abs(int(x.router_x) - int(y.router_x)) +
+                    std::abs(int(x.router_y) - int(y.router_y)));
+  }
+  uint32_t hops_from_host(uint32_t b) const {
+    return chip_.cores[b].router_x + chip_.cores[b].router_y;
+  }
+
+  void fail_no_core(size_t placed) const {
+    std::map<uint32_t, size_t> need;
+    for (const auto& c : chunks_) ++need[c.type];
+    std::string detail;
+    for (const auto& [type, n] : need) {
+      const size_t have = size_t(std::count_if(chip_.cores.begin(), chip_.cores.end(),
+                                               [&](const auto& core) { return core.type == type; }));
+      detail += fmt::format("{}{} cores of type '{}' needed, the chip has {} (short by {})",
+                            detail.empty() ? "" : "; ", n, chip_.core_types[type].name, have,
+                            n > have ? n - have : 0);
+    }
+    const auto& c = chunks_[placed];
+    throw MapError(fmt::format(
+        "the network does not fit: {}. First slice without a core: population '{}' neurons "
+        "{}..{}. Each core holds at most {} neurons, {} of synaptic memory and {} input axons.",
+        detail, net_.populations[c.population].name, c.first, c.first + c.count - 1,
+        chip_.core_types[c.type].neurons, bytes(chip_.core_types[c.type].synaptic_memory.bytes),
+        chip_.core_types[c.type].fan_in));
+  }
+
+  void assign(Strategy strategy, Placement& pl) {
+    std::vector<uint32_t> core_of_chunk(chunks_.size(), UINT32_MAX);
+    std::vector<bool> taken(chip_.cores.size(), false);
+    if (strategy == Strategy::fill) {
+      size_t next = 0;
+      for (size_t k = 0; k < chunks_.size(); ++k) {
+        while (next < chip_.cores.size() && chip_.cores[next].type != chunks_[k].type) ++next;
+        if (next >= chip_.cores.size()) fail_no_core(k);
+        core_of_chunk[k] = uint32_t(next++);
+      }
+    } else {
+      // Traffic between chunks: routes (packets per spike of every source neuron) from a to b.
+      std::vector<uint32_t> chunk_of_neuron_start;  // per population: first chunk index
+      std::vector<std::vector<std::pair<uint32_t, uint64_t>>> traffic(chunks_.size());
+      std::vector<uint64_t> from_host(chunks_.size(), 0);
+      const auto chunk_of = [&](uint32_t pop, uint32_t neuron) {
+        auto it = std::upper_bound(chunks_.begin(), chunks_.end(), std::make_pair(pop, neuron),
+                                   [](const std::pair<uint32_t, uint32_t>& v, const Chunk& c) {
+                                     return v.first < c.population ||
+                                            (v.first == c.population && v.second < c.first);
+                                   });
+        return uint32_t(it - chunks_.begin() - 1);
+      };
+      for (uint32_t b = 0; b < chunks_.size(); ++b) {
+        std::map<uint32_t, uint64_t> t;
+        for (const auto& a : chunks_[b].axons) {
+          const auto& from = ex_.tables[a.projection].from;
+          if (from.is_input) ++from_host[b];
+          else ++t[chunk_of(from.index, a.pre)];
+        }
+        for (const auto& [a, n] : t) {
+          traffic[b].push_back({a, n});
+          traffic[a].push_back({b, n});
+        }
+      }
+      for (size_t k = 0; k < chunks_.size(); ++k) {
+        uint64_t best_cost = UINT64_MAX;
+        uint32_t best = UINT32_MAX;
+        for (uint32_t c = 0; c < chip_.cores.size(); ++c) {
+          if (taken[c] || chip_.cores[c].type != chunks_[k].type) continue;
+          uint64_t cost = from_host[k] * hops_from_host(c);
+          for (const auto& [other, n] : traffic[k]) {
+            if (core_of_chunk[other] != UINT32_MAX) cost += n * hops(core_of_chunk[other], c);
+          }
+          if (cost < best_cost) best_cost = cost, best = c;
+        }
+        if (best == UINT32_MAX) fail_no_core(k);
+        core_of_chunk[k] = best;
+        taken[best] = true;
+      }
+    }
+    pl.core_of.resize(net_.populations.size());
+    for (uint32_t p = 0; p < net_.populations.size(); ++p) {
+      pl.core_of[p].assign(net_.populations[p].size, UINT32_MAX);
+    }
+    for (size_t k = 0; k < chunks_.size(); ++k) {
+      Chunk& ch = chunks_[k];
+      CoreMap& cm = pl.cores[core_of_chunk[k]];
+      cm.population = ch.population;
+      cm.first = ch.first;
+      cm.count = ch.count;
+      cm.synapses = ch.synapses;
+      cm.words_used = ch.words;
+      cm.axons = std::move(ch.axons);
+      for (uint32_t i = 0; i < ch.count; ++i) pl.core_of[ch.population][ch.first + i] = core_of_chunk[k];
+    }
+  }
+
+  void build_routes(Placement& pl) {
+    pl.population_routes.resize(net_.populations.size());
+    pl.input_routes.resize(net_.inputs.size());
+    auto table = [&](const models::Endpoint& e) -> RoutingTable& {
+      return e.is_input ? pl.input_routes[e.index] : pl.population_routes[e.index];
+    };
+    for (uint32_t p = 0; p < net_.populations.size(); ++p)
+      pl.population_routes[p].row.assign(size_t(net_.populations[p].size) + 1, 0);
+    for (uint32_t k = 0; k < net_.inputs.size(); ++k)
+      pl.input_routes[k].row.assign(size_t(net_.inputs[k].size) + 1, 0);
+    for (const auto& cm : pl.cores)
+      for (const auto& a : cm.axons) ++table(ex_.tables[a.projection].from).row[a.pre + 1];
+    auto prefix = [](RoutingTable& r) {
+      for (size_t i = 1; i < r.row.size(); ++i) r.row[i] += r.row[i - 1];
+      r.routes.resize(r.row.back());
+    };
+    for (auto& r : pl.population_routes) prefix(r);
+    for (auto& r : pl.input_routes) prefix(r);
+    std::vector<std::vector<uint64_t>> pop_fill, in_fill;
+    for (auto& r : pl.population_routes) pop_fill.emplace_back(r.row.begin(), r.row.end() - 1);
+    for (auto& r : pl.input_routes) in_fill.emplace_back(r.row.begin(), r.row.end() - 1);
+    for (uint32_t c = 0; c < pl.cores.size(); ++c) {
+      const auto& cm = pl.cores[c];
+      for (uint32_t a = 0; a < cm.axons.size(); ++a) {
+        const auto& from = ex_.tables[cm.axons[a].projection].from;
+        const uint32_t pre = cm.axons[a].pre;
+        auto& fill = from.is_input ? in_fill[from.index] : pop_fill[from.index];
+        table(from).routes[fill[pre]++] = Route{c, a};
+        const uint32_t src_hops =
+            from.is_input ? hops_from_host(c) : hops(pl.core_of[from.index][pre], c);
+        pl.route_hops += src_hops;
+        ++pl.routes;
+        if (!from.is_input) ++pl.cores[pl.core_of[from.index][pre]].fan_out;
+      }
+    }
+    for (uint32_t c = 0; c < pl.cores.size(); ++c) {
+      const auto& t = chip_.type_of(chip_.cores[c]);
+      if (pl.cores[c].fan_out > t.fan_out) {
+        throw MapError(fmt::format(
+            "core {} (population '{}' neurons {}..{}) needs {} output routes; its fan-out limit "
+            "is {} (short by {})",
+            chip_.cores[c].name, net_.populations[pl.cores[c].population].name, pl.cores[c].first,
+            pl.cores[c].first + pl.cores[c].count - 1, pl.cores[c].fan_out, t.fan_out,
+            pl.cores[c].fan_out - t.fan_out));
+      }
+    }
+  }
+
+  const ChipConfig& chip_;
+  const models::Network& net_;
+  const models::ExpandedNetwork& ex_;
+  std::vector<Chunk> chunks_;
+};
+
+}  // namespace
+
+Placement map_network(const ChipConfig& chip, const models::Network& net,
+                      const models::ExpandedNetwork& ex, Strategy strategy) {
+  return Mapper(chip, net, ex).run(strategy);
+}
+
+std::string describe_placement(const ChipConfig& chip, const models::Network& net,
+                               const Placement& pl) {
+  std::string o;
+  o += fmt::format("placement of network '{}' on chip '{}' (strategy {})\n", net.name, chip.name,
+                   strategy_names()[size_t(pl.strategy)]);
+  o += fmt::format("{:<14} {:>7} {:<20} {:>8} {:>10} {:>22} {:>7} {:>7}\n", "core", "router",
+                   "population", "neurons", "synapses", "memory bytes used/cap", "fan-in",
+                   "fan-out");
+  uint64_t neurons = 0, synapses = 0, mem = 0;
+  for (uint32_t c = 0; c < pl.cores.size(); ++c) {
+    const auto& cm = pl.cores[c];
+    if (!cm.used()) continue;
+    const auto& core = chip.cores[c];
+    const auto& t = chip.type_of(core);
+    const uint64_t used = cm.words_used * t.synaptic_memory.word_bits / 8;
+    neurons += cm.count;
+    synapses += cm.synapses;
+    mem += used;
+    o += fmt::format("{:<14} {:>7} {:<20} {:>8} {:>10} {:>22} {:>7} {:>7}\n", core.name,
+                     fmt::format("{},{}", core.router_x, core.router_y),
+                     fmt::format("{}[{}..{}]", net.populations[cm.population].name, cm.first,
+                                 cm.first + cm.count - 1),
+                     cm.count, cm.synapses,
+                     fmt::format("{}/{}", used, t.synaptic_memory.bytes), cm.axons.size(),
+                     cm.fan_out);
+  }
+  o += fmt::format("cores used {} of {}; {} neurons, {} synapses, {} bytes of synaptic memory\n",
+                   pl.cores_used(), chip.cores.size(), neurons, synapses, mem);
+  o += fmt::format("packets if every source neuron spiked once: {}; estimated hops per packet "
+                   "{:.3f} (inputs enter at router 0,0)\n",
+                   pl.routes, pl.hops_per_packet());
+  return o;
+}
+
+}  // namespace neuromesh::map
