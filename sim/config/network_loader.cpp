@@ -322,7 +322,7 @@ class NetworkLoader {
       const uint32_t delay = m.has("delay") ? uint32_t(m.req("delay", "").as_int(0, lo::kMaxDelay)) : 0;
       const auto rows = body.as_list();
       if (rows.size() != n_post) {
-        body.fail("dense matrix has " + std::to_string(rows.size()) + " rows; expected " +
+        body.fail_at_key(body.path(), "dense matrix has " + std::to_string(rows.size()) + " rows; expected " +
                   std::to_string(n_post) + " (one per neuron of '" + n_.populations[p.to].name +
                   "')");
       }

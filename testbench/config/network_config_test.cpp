@@ -1,0 +1,251 @@
+// Network loader: values, every bad-network error with file:line and key, seeds, CSV inputs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+#include "sim/config/config_error.h"
+#include "sim/config/network_config.h"
+
+using neuromesh::config::ConfigError;
+using neuromesh::config::parse_network;
+using namespace neuromesh::models;
+
+namespace {
+
+const std::string kNet = R"(network:
+  name: small
+  seed: 5
+populations:
+  - name: a
+    size: 3
+    model: loihi_cuba_lif
+    params: {du: 10, dv: [1, 2, 3], vth: 100, bias_mant: -7, bias_exp: 2, refractory: 1}
+  - name: b
+    size: 2
+    shape: [1, 2, 1]
+    model: loihi_cuba_lif
+    params: {du: 0, dv: 0, vth: 5}
+inputs:
+  - name: stim
+    size: 4
+    spikes: [[3, 1], [0, 2, -9], [3, 0]]
+  - name: noise
+    size: 2
+    poisson: {rate: 0.5, seed: 11}
+projections:
+  - from: stim
+    to: a
+    dense:
+      - [1, 0, 0, 4]
+      - [0, -2, 0, 0]
+      - [0, 0, 3, 0]
+    delay: 2
+  - name: ab
+    from: a
+    to: b
+    sparse: [[0, 1, 7], [2, 0, -8, 63]]
+    weight_exp: -2
+    num_weight_bits: 6
+  - from: noise
+    to: b
+    one_to_one: {weight: [1, 9], delay: [0, 5]}
+    sign_mode: excitatory
+  - from: b
+    to: a
+    random: {probability: 0.5, weight: -3}
+probes:
+  - population: a
+    neurons: all
+    variables: [u, v]
+  - population: b
+    neurons: [1]
+    variables: [v]
+)";
+
+std::string replace_once(const std::string& text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << "test bug: '" << from << "' not in the base network";
+  EXPECT_EQ(text.find(from, at + 1), std::string::npos) << "test bug: '" << from << "' twice";
+  std::string out = text;
+  if (at != std::string::npos) out.replace(at, from.size(), to);
+  return out;
+}
+
+int line_of(const std::string& text, const std::string& needle) {
+  const size_t at = text.find(needle);
+  return at == std::string::npos ? -1
+                                 : 1 + int(std::count(text.begin(), text.begin() + at, '\n'));
+}
+
+}  // namespace
+
+TEST(NetworkConfig, BaseNetworkLoads) {
+  const Network n = parse_network(kNet, "n.yaml", ".");
+  EXPECT_EQ(n.name, "small");
+  EXPECT_EQ(n.seed, 5u);
+  ASSERT_EQ(n.populations.size(), 2u);
+  EXPECT_EQ(n.populations[0].params[2].dv, 3);
+  EXPECT_EQ(n.populations[0].params[0].bias_mant, -7);
+  EXPECT_EQ(n.populations[0].params[0].refractory, 1);
+  EXPECT_EQ(n.populations[1].params[1].bias_mant, 0);  // optional parameter default
+  EXPECT_EQ(n.populations[1].shape.width, 2u);
+  ASSERT_EQ(n.inputs.size(), 2u);
+  // Explicit spikes are sorted by (step, index); payloads kept.
+  ASSERT_EQ(n.inputs[0].spikes.size(), 3u);
+  EXPECT_EQ(n.inputs[0].spikes[0].step, 0u);
+  EXPECT_EQ(n.inputs[0].spikes[0].payload, -9);
+  EXPECT_EQ(n.inputs[0].spikes[1].index, 0u);
+  EXPECT_TRUE(n.inputs[1].poisson);
+  EXPECT_EQ(n.inputs[1].seed, 11u);
+  ASSERT_EQ(n.projections.size(), 4u);
+  // Dense rows are post neurons, columns pre neurons; zeros are not synapses.
+  const auto& d = n.projections[0];
+  EXPECT_EQ(d.name, "stim->a");
+  ASSERT_EQ(d.synapses.size(), 4u);
+  EXPECT_EQ(d.synapses[1].pre, 3u);
+  EXPECT_EQ(d.synapses[1].post, 0u);
+  EXPECT_EQ(d.synapses[1].weight, 4);
+  EXPECT_EQ(d.synapses[1].delay, 2u);
+  const auto& s = n.projections[1];
+  EXPECT_EQ(s.name, "ab");
+  EXPECT_EQ(s.weight_exp, -2);
+  EXPECT_EQ(s.num_weight_bits, 6);
+  EXPECT_EQ(s.synapses[1].delay, 63u);
+  EXPECT_EQ(n.projections[2].rule, ConnectivityRule::one_to_one);
+  EXPECT_EQ(n.projections[2].delay.hi, 5);
+  EXPECT_EQ(*n.projections[2].sign_mode, loihi::SignMode::excitatory);
+  EXPECT_EQ(n.projections[3].rule, ConnectivityRule::random);
+  EXPECT_DOUBLE_EQ(n.projections[3].probability, 0.5);
+  ASSERT_EQ(n.probes.size(), 2u);
+  EXPECT_EQ(n.probes[0].neurons.size(), 3u);
+  EXPECT_TRUE(n.probes[0].u && n.probes[0].v);
+  EXPECT_FALSE(n.probes[1].u);
+}
+
+TEST(NetworkConfig, SeedOverrideReplacesEverySeed) {
+  const Network a = parse_network(kNet, "n.yaml", ".");
+  const Network b = parse_network(kNet, "n.yaml", ".", 99);
+  const Network c = parse_network(kNet, "n.yaml", ".", 99);
+  EXPECT_EQ(b.seed, 99u);
+  EXPECT_NE(a.inputs[1].seed, b.inputs[1].seed);  // even a rule's own seed
+  EXPECT_NE(a.projections[3].seed, b.projections[3].seed);
+  EXPECT_EQ(b.inputs[1].seed, c.inputs[1].seed);  // deterministic
+  EXPECT_EQ(b.projections[3].seed, c.projections[3].seed);
+  EXPECT_NE(b.inputs[1].seed, b.projections[3].seed);  // independent streams
+}
+
+struct Bad {
+  const char* name;
+  const char* from;
+  const char* to;
+  const char* at;
+  const char* key;
+  const char* message;
+};
+void PrintTo(const Bad& b, std::ostream* os) { *os << b.name; }
+
+class BadNetworks : public ::testing::TestWithParam<Bad> {};
+
+TEST_P(BadNetworks, NameFileLineKey) {
+  const auto& p = GetParam();
+  const std::string text = replace_once(kNet, p.from, p.to);
+  try {
+    parse_network(text, "n.yaml", ".");
+    FAIL() << "accepted:\n" << text;
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.file(), "n.yaml");
+    EXPECT_EQ(e.line(), line_of(text, p.at)) << e.what();
+    EXPECT_EQ(e.key(), p.key) << e.what();
+    EXPECT_NE(e.message().find(p.message), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Errors, BadNetworks,
+    ::testing::Values(
+        Bad{"unknown_population", "    to: b\n    sparse", "    to: bb\n    sparse", "to: bb", "projections[1].to", "unknown population 'bb'"},
+        Bad{"unknown_source", "  - from: noise", "  - from: nosie", "nosie", "projections[2].from", "did you mean 'noise'"},
+        Bad{"target_is_input", "    to: a\n    dense", "    to: stim\n    dense", "to: stim", "projections[0].to", "is an input source"},
+        Bad{"weight_range_mixed", "[0, 1, 7]", "[0, 1, 300]", "300", "projections[1].sparse[0][2]", "out of range"},
+        Bad{"weight_range_excitatory", "one_to_one: {weight: [1, 9]", "one_to_one: {weight: [-1, 9]", "weight: [-1", "projections[2].one_to_one.weight[0]", "in 0..255"},
+        Bad{"delay_too_big", "[2, 0, -8, 63]", "[2, 0, -8, 64]", "64]", "projections[1].sparse[1][3]", "out of range"},
+        Bad{"dense_delay_too_big", "    delay: 2\n", "    delay: 64\n", "delay: 64", "projections[0].delay", "out of range"},
+        Bad{"dense_rows", "      - [0, 0, 3, 0]\n", "", "    dense:", "projections[0].dense", "has 2 rows; expected 3"},
+        Bad{"dense_columns", "      - [0, -2, 0, 0]", "      - [0, -2, 0]", "[0, -2, 0]", "projections[0].dense[1]", "3 columns; expected 4"},
+        Bad{"input_index", "[[3, 1], [0, 2, -9], [3, 0]]", "[[3, 1], [0, 4, -9], [3, 0]]", "[0, 4, -9]", "inputs[0].spikes[1]", "out of range"},
+        Bad{"payload_zero", "[0, 2, -9]", "[0, 2, 0]", "[0, 2, 0]", "inputs[0].spikes[1][2]", "payload of 0"},
+        Bad{"sparse_pre_range", "[0, 1, 7]", "[3, 1, 7]", "[3, 1, 7]", "projections[1].sparse[0][0]", "out of range"},
+        Bad{"per_neuron_length", "dv: [1, 2, 3]", "dv: [1, 2]", "[1, 2]", "populations[0].params.dv", "list of 3"},
+        Bad{"du_range", "params: {du: 10,", "params: {du: 4096,", "{du: 4096", "populations[0].params.du", "out of range"},
+        Bad{"vth_missing", "params: {du: 0, dv: 0, vth: 5}", "params: {du: 0, dv: 0}", "params: {du: 0, dv: 0}", "populations[1].params.vth", "missing required key"},
+        Bad{"model_unknown", "    model: loihi_cuba_lif\n    params: {du: 0", "    model: izhikevich\n    params: {du: 0", "izhikevich", "populations[1].model", "loihi_cuba_lif"},
+        Bad{"shape_mismatch", "shape: [1, 2, 1]", "shape: [1, 3, 1]", "[1, 3, 1]", "populations[1].shape", "does not match size 2"},
+        Bad{"duplicate_name", "  - name: b\n", "  - name: a\n", "name: a\n    size: 2", "populations[1].name", "already used"},
+        Bad{"two_rules", "    random: {probability: 0.5, weight: -3}", "    random: {probability: 0.5, weight: -3}\n    all_to_all: {weight: 1}", "  - from: b", "projections[3]", "exactly one of"},
+        Bad{"probability_range", "probability: 0.5,", "probability: 1.5,", "1.5", "projections[3].random.probability", "out of range"},
+        Bad{"one_to_one_sizes", "  - from: noise\n    to: b", "  - from: noise\n    to: a", "one_to_one: {", "projections[2].one_to_one", "equal sizes"},
+        Bad{"weight_exp_range", "weight_exp: -2", "weight_exp: 9", "weight_exp: 9", "projections[1].weight_exp", "out of range"},
+        Bad{"weight_bits_range", "num_weight_bits: 6", "num_weight_bits: 9", "num_weight_bits: 9", "projections[1].num_weight_bits", "out of range"},
+        Bad{"sign_mode", "sign_mode: excitatory", "sign_mode: positive", "positive", "projections[2].sign_mode", "one of"},
+        Bad{"probe_neuron", "neurons: [1]", "neurons: [2]", "neurons: [2]", "probes[1].neurons[0]", "out of range"},
+        Bad{"probe_variable", "variables: [v]\n", "variables: [w]\n", "variables: [w]", "probes[1].variables[0]", "one of"},
+        Bad{"unknown_key", "  seed: 5\n", "  seed: 5\n  sead: 6\n", "sead", "network.sead", "unknown key"},
+        Bad{"rate_range", "rate: 0.5", "rate: 2", "rate: 2", "inputs[1].poisson.rate", "out of range"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(NetworkConfig, CsvInputsAndTheirErrors) {
+  const std::string dir = ::testing::TempDir();
+  const std::string csv = dir + "/nm_spikes.csv";
+  auto write = [&](const std::string& body) {
+    std::ofstream(csv) << body;
+  };
+  const std::string net = R"(network: {name: c, seed: 1}
+populations:
+  - {name: a, size: 2, model: loihi_cuba_lif, params: {du: 0, dv: 0, vth: 1}}
+inputs:
+  - name: file
+    size: 3
+    csv: nm_spikes.csv
+)";
+  write("step,index,payload\n4,2,7\n1,0,1\n");
+  const Network n = parse_network(net, dir + "/n.yaml", dir);
+  ASSERT_EQ(n.inputs[0].spikes.size(), 2u);
+  EXPECT_EQ(n.inputs[0].spikes[0].step, 1u);
+  EXPECT_EQ(n.inputs[0].spikes[1].payload, 7);
+
+  write("step,index\n1,0\n2,3\n");
+  try {
+    parse_network(net, dir + "/n.yaml", dir);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(e.file().find("nm_spikes.csv"), std::string::npos) << e.what();
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_NE(e.message().find("index 3 is out of range"), std::string::npos) << e.what();
+  }
+  write("time,neuron\n");
+  try {
+    parse_network(net, dir + "/n.yaml", dir);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.line(), 1);
+    EXPECT_NE(e.message().find("header"), std::string::npos);
+  }
+  std::remove(csv.c_str());
+  try {
+    parse_network(net, dir + "/n.yaml", dir);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "inputs[0].csv");
+    EXPECT_NE(e.message().find("cannot read spike file"), std::string::npos);
+  }
+}
+
+TEST(NetworkConfig, ShippedNetworksLoad) {
+  for (const char* name : {"feedforward", "ei_recurrent", "synfire", "bench_layered", "bench_random"}) {
+    SCOPED_TRACE(name);
+    EXPECT_NO_THROW(neuromesh::config::load_network(std::string(NEUROMESH_SOURCE_DIR) +
+                                                    "/configs/networks/" + name + ".yaml"));
+  }
+}
