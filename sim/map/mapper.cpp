@@ -295,7 +295,6 @@ class Mapper {
       }
     } else {
       // Traffic between chunks: routes (packets per spike of every source neuron) from a to b.
-      std::vector<uint32_t> chunk_of_neuron_start;  // per population: first chunk index
       std::vector<std::vector<std::pair<uint32_t, uint64_t>>> traffic(chunks_.size());
       std::vector<uint64_t> from_host(chunks_.size(), 0);
       const auto chunk_of = [&](uint32_t pop, uint32_t neuron) {
@@ -318,7 +317,25 @@ class Mapper {
           traffic[a].push_back({b, n});
         }
       }
+      // Place the most connected chunk first, then repeatedly the unplaced chunk with the most
+      // traffic to chunks already placed (ties: declaration order), each on the free core that
+      // minimises traffic x hops. Chunks with no traffic at all come last.
+      std::vector<uint64_t> attached(chunks_.size(), 0), total(chunks_.size(), 0);
       for (size_t k = 0; k < chunks_.size(); ++k) {
+        total[k] = from_host[k];
+        for (const auto& e : traffic[k]) total[k] += e.second;
+        attached[k] = from_host[k];
+      }
+      std::vector<bool> placed(chunks_.size(), false);
+      for (size_t round = 0; round < chunks_.size(); ++round) {
+        size_t k = SIZE_MAX;
+        for (size_t q = 0; q < chunks_.size(); ++q) {
+          if (placed[q]) continue;
+          if (k == SIZE_MAX || attached[q] > attached[k] ||
+              (attached[q] == attached[k] && attached[q] == 0 && total[q] > total[k])) {
+            k = q;
+          }
+        }
         uint64_t best_cost = UINT64_MAX;
         uint32_t best = UINT32_MAX;
         for (uint32_t c = 0; c < chip_.cores.size(); ++c) {
@@ -332,6 +349,8 @@ class Mapper {
         if (best == UINT32_MAX) fail_no_core(k);
         core_of_chunk[k] = best;
         taken[best] = true;
+        placed[k] = true;
+        for (const auto& [other, n] : traffic[k]) attached[other] += n;
       }
     }
     pl.core_of.resize(net_.populations.size());
