@@ -16,9 +16,10 @@ NeuronModelInfo loihi_cuba_lif() {
            {"dv", 12, 1, 16, "voltage decay, unsigned"},
            {"vth", 17, 1, 24, "threshold mantissa, unsigned, shifted left by 6"},
            {"bias_mant", 13, 1, 24, "bias mantissa, signed"},
-           {"bias_exp", 3, 1, 5, "bias exponent, unsigned"},
+           {"bias_exp", 3, 1, 5, "bias exponent (networks may give -8..7 as Lava does)"},
            {"refractory", 6, 0, 8, "refractory period counter (0 = no refractory support)"},
-           {"graded_spike", 24, 0, 32, "graded spike payload (0 = binary spikes only)"}}};
+           {"graded_spike", 24, 0, 32, "graded spike payload (0 = binary spikes only)"}},
+          /*simulated=*/true};
 }
 
 // TrueNorth neuron (Cassidy et al. 2013): 20-bit membrane, 9-bit signed weights per axon type.

@@ -20,6 +20,7 @@ struct NeuronModelInfo {
   std::string name;                       // key used in YAML
   std::string description;                // one line
   std::vector<NeuronFieldWidth> fields;   // fields whose widths are configurable
+  bool simulated = false;                 // networks may use it (a simulator exists)
 };
 
 // Registry of neuron models. The built-in models register themselves on first use.

@@ -51,8 +51,9 @@ class Rng {
   }
   // Bernoulli(p) by comparing 53-bit uniforms; p >= 1 is always true.
   bool chance(double p) { return uniform() < p; }
-  // Number of failures before the next success of Bernoulli(p), 0 < p < 1.
+  // Number of failures before the next success of Bernoulli(p), 0 < p < 1 (p <= 0: never).
   uint64_t geometric(double p) {
+    if (p <= 0.0) return UINT64_MAX;
     const double u = 1.0 - uniform();  // (0, 1]
     const double g = std::floor(std::log(u) / std::log1p(-p));
     return g >= 1.8e19 ? UINT64_MAX : uint64_t(g);

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/neuron_model_registry.h"
 #include "models/rng.h"
 #include "sim/config/network_config.h"
 #include "sim/config/yaml_reader.h"
@@ -57,6 +58,14 @@ class NetworkLoader {
   }
 
   void new_name(const Value& v, const std::string& name) {
+    for (char c : name) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '-' || c == '.';
+      if (!ok) {
+        v.fail("name '" + name + "' may only use letters, digits, '_', '-' and '.' (it is written "
+               "into CSV files)");
+      }
+    }
     if (!names_.insert(name).second) {
       v.fail("name '" + name + "' is already used by another population or input");
     }
@@ -118,7 +127,7 @@ class NetworkLoader {
     const auto idx = find_group(name, &is_input);
     if (!idx || is_input) {
       std::string msg = "unknown population '" + name + "'; expected one of: " + yaml::join(names);
-      if (idx) msg = "'" + name + "' is an input source; a projection's target must be a population";
+      if (idx) msg = "'" + name + "' is an input source; expected a population";
       const std::string near = yaml::closest(name, names);
       if (!idx && !near.empty()) msg += " (did you mean '" + near + "'?)";
       v.fail(msg);
@@ -151,7 +160,13 @@ class NetworkLoader {
     new_name(name, p.name);
     p.size = uint32_t(m.req("size", "an integer").as_uint(1, kMaxGroupSize));
     p.shape = shape(m, p.size);
-    p.model = m.req("model", "loihi_cuba_lif").as_choice({"loihi_cuba_lif"});
+    const auto& registry = models::NeuronModelRegistry::instance();
+    const Value model = m.req("model", "a neuron model name");
+    p.model = model.as_choice(registry.names());
+    if (!registry.find(p.model)->simulated) {
+      model.fail("neuron model " + p.model + " is registered for chip configs but has no "
+                 "simulator yet; populations can use: loihi_cuba_lif");
+    }
     Map params = m.req("params", "a mapping of " + yaml::join(kLifParams)).as_map(kLifParams);
     const auto du = per_neuron(params.req("du", "0..4095"), p.size, 0, lo::kMaxDecay);
     const auto dv = per_neuron(params.req("dv", "0..4095"), p.size, 0, lo::kMaxDecay);
@@ -162,7 +177,7 @@ class NetworkLoader {
     };
     const auto bm = optional("bias_mant", lo::kMinBiasMant, lo::kMaxBiasMant);
     const auto be = optional("bias_exp", lo::kMinBiasExp, lo::kMaxBiasExp);
-    const auto rf = optional("refractory", 0, 64);
+    const auto rf = optional("refractory", 0, 63);
     p.params.resize(p.size);
     for (uint32_t i = 0; i < p.size; ++i) {
       p.params[i] = lo::LifParams{du[i], dv[i], vth[i], bm[i], be[i], rf[i]};
@@ -244,6 +259,7 @@ class NetworkLoader {
       return int64_t(x);
     };
     bool header = false;
+    size_t columns = 0;
     while (std::getline(in, line)) {
       ++lineno;
       if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -253,13 +269,17 @@ class NetworkLoader {
           bad("expected the header 'step,index' or 'step,index,payload', got '" + line + "'");
         }
         header = true;
+        columns = line == "step,index" ? 2 : 3;
         continue;
       }
       std::vector<std::string> cells;
       std::stringstream ls(line);
       std::string cell;
       while (std::getline(ls, cell, ',')) cells.push_back(cell);
-      if (cells.size() < 2 || cells.size() > 3) bad("expected step,index[,payload]");
+      if (cells.size() != columns) {
+        bad("expected " + std::to_string(columns) + " comma-separated values as the header says, got " +
+            std::to_string(cells.size()));
+      }
       const int64_t step = field(cells[0], 0, kMaxStep, "step");
       const int64_t index = field(cells[1], 0, int64_t(src.size) - 1, "index");
       int64_t payload = 1;
@@ -297,7 +317,14 @@ class NetworkLoader {
     p.to = population_ref(to);
     p.name = m.has("name") ? m.req("name", "").as_string()
                            : n_.source_name(p.from) + "->" + n_.populations[p.to].name;
-    const std::string path = "projections." + p.name;
+    for (const auto& other : n_.projections) {
+      if (other.name == p.name) {
+        (m.has("name") ? m.req("name", "") : v).fail(
+            "projection name '" + p.name + "' is already used; give each projection between the "
+            "same groups its own name:");
+      }
+    }
+    const std::string path = v.path();  // projections[i]: seeds differ per projection
     if (auto we = m.opt("weight_exp")) p.weight_exp = int(we->as_int(-8, 7));
     if (auto nb = m.opt("num_weight_bits")) p.num_weight_bits = int(nb->as_int(1, 8));
     if (auto sm = m.opt("sign_mode")) {
@@ -391,6 +418,17 @@ class NetworkLoader {
           k.fail("kernel " + std::to_string(p.kernel) + " is larger than the " +
                  std::to_string(a.height) + "x" + std::to_string(a.width) + " grid");
         }
+      }
+    }
+    if (!p.sign_mode) {
+      // Lava would infer "inhibitory" and clip -256 to -255 silently: refuse instead.
+      int32_t lo = p.weight.lo, hi = p.weight.hi;
+      for (const auto& s : p.synapses) lo = std::min(lo, s.weight), hi = std::max(hi, s.weight);
+      if (p.rule == models::ConnectivityRule::explicit_list && p.synapses.empty()) lo = hi = 0;
+      if (lo == -256 && hi <= 0) {
+        body.fail("weight -256 exists only in sign_mode mixed, but every weight here is <= 0 so "
+                  "the mode would be inferred as inhibitory (-255..0); set sign_mode: mixed or "
+                  "use -255");
       }
     }
     n_.projections.push_back(std::move(p));
