@@ -192,6 +192,9 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"probe_neuron", "neurons: [1]", "neurons: [2]", "neurons: [2]", "probes[1].neurons[0]", "out of range"},
         Bad{"probe_variable", "variables: [v]\n", "variables: [w]\n", "variables: [w]", "probes[1].variables[0]", "one of"},
         Bad{"unknown_key", "  seed: 5\n", "  seed: 5\n  sead: 6\n", "sead", "network.sead", "unknown key"},
+        Bad{"name_with_comma", "  - name: a\n    size: 3", "  - name: \"a,x\"\n    size: 3", "\"a,x\"", "populations[0].name", "may only use"},
+        Bad{"duplicate_projection", "  - from: b\n    to: a\n", "  - from: stim\n    to: a\n", "  - from: stim\n    to: a\n    random", "projections[3]", "already used"},
+        Bad{"minus_256_inferred", "weight: -3}", "weight: -256}", "{probability: 0.5", "projections[3].random", "only in sign_mode mixed"},
         Bad{"rate_range", "rate: 0.5", "rate: 2", "rate: 2", "inputs[1].poisson.rate", "out of range"}),
     [](const auto& info) { return std::string(info.param.name); });
 
@@ -223,6 +226,14 @@ inputs:
     EXPECT_NE(e.file().find("nm_spikes.csv"), std::string::npos) << e.what();
     EXPECT_EQ(e.line(), 3);
     EXPECT_NE(e.message().find("index 3 is out of range"), std::string::npos) << e.what();
+  }
+  write("step,index\n1,0,5\n");
+  try {
+    parse_network(net, dir + "/n.yaml", dir);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_NE(e.message().find("expected 2 comma-separated values"), std::string::npos) << e.what();
   }
   write("time,neuron\n");
   try {
