@@ -1,0 +1,188 @@
+// Flit-level, cycle-accurate model of a 2-D mesh network on chip: input-buffered routers with
+// credit-based back-pressure, round-robin arbitration per output, wormhole switching, configurable
+// pipeline depth and per-direction link latencies, XY / YX / west-first routing. Event-driven:
+// a router is evaluated only at cycles where one of its flits can move.
+//
+// Timing (all in cycles, zero load): a flit sent by a terminal at cycle c enters its router's
+// local input buffer at c + L_local and can be switched from c + L_local + P; a flit switched
+// towards direction d at cycle s arrives at the next router at s + L_d (ready at + P) or, on a
+// local output, at the terminal at s + L_local. A credit for a freed buffer slot reaches the
+// sender after the latency of the link it came over. So a packet of F flits over h hops:
+//   latency(head sent -> tail delivered) = 2 L_local + (h + 1) P + sum(L_d over the hops) + F - 1.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "models/noc/scheduler.h"
+
+namespace neuromesh::models::noc {
+
+enum Dir : uint8_t { kEast = 0, kWest = 1, kNorth = 2, kSouth = 3 };
+constexpr int kMeshPorts = 4;  // ports 0..3 are mesh directions, 4.. are local terminals
+
+enum class Routing { xy, yx, west_first };
+Routing routing_from_string(const std::string& name);  // "xy", "yx", "west_first"
+
+struct NocParams {
+  uint32_t width = 1, height = 1;
+  uint32_t locals = 1;            // terminals (cores) per router
+  bool host_port = false;         // one more terminal on router 0 for off-chip input
+  uint32_t pipeline_stages = 1;   // P
+  uint32_t buffer_flits = 4;      // depth of every input buffer and terminal ejection buffer
+  std::array<uint32_t, 5> link_latency{{1, 1, 1, 1, 1}};  // E, W, N, S, local (>= 1 each)
+  Routing routing = Routing::xy;
+};
+
+struct Flit {
+  uint32_t packet = 0;
+  uint16_t index = 0;    // 0 = head
+  uint16_t length = 1;
+  uint64_t ready = 0;    // switchable from (routers) / arrived at (terminals)
+};
+
+struct Packet {
+  uint32_t src = 0, dst = 0;      // terminal ids
+  uint16_t flits = 1;
+  uint64_t tag = 0;               // owner's data (e.g. destination axon)
+  uint64_t created = 0;           // cycle it was handed to the injector
+  uint64_t head_sent = kNever;    // cycle its head left the terminal
+  uint64_t delivered = kNever;    // cycle its tail arrived at the destination terminal
+  uint32_t hops = 0;              // router-to-router links crossed
+};
+
+class MeshNoc;
+
+// Small fixed-capacity FIFO.
+template <typename T>
+class Ring {
+ public:
+  void reset(size_t capacity) {
+    buf_.assign(capacity, T{});
+    head_ = size_ = 0;
+  }
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  T& front() { return buf_[head_]; }
+  const T& front() const { return buf_[head_]; }
+  const T& at(size_t k) const { return buf_[(head_ + k) % buf_.size()]; }
+  void push(const T& v) { buf_[(head_ + size_++) % buf_.size()] = v; }
+  void pop() {
+    head_ = (head_ + 1) % buf_.size();
+    --size_;
+  }
+
+ private:
+  std::vector<T> buf_;
+  size_t head_ = 0, size_ = 0;
+};
+
+class Router final : public Component {
+ public:
+  uint64_t evaluate(uint64_t c) override;
+
+  // Counters, per output port.
+  std::vector<uint64_t> flits_out;
+  uint64_t last_active = 0;
+
+ private:
+  friend class MeshNoc;
+  friend class Terminal;
+  int route(const Flit& f, uint64_t c) const;  // output port for a head flit
+  void credit_return(int out, uint64_t cycle);
+
+  MeshNoc* noc_ = nullptr;
+  uint32_t id_ = 0, x_ = 0, y_ = 0;
+  int ports_ = 0;
+  std::vector<Ring<Flit>> in_;
+  std::vector<uint32_t> credits_;
+  std::vector<Ring<uint64_t>> returns_;   // pending credit returns per output, by cycle
+  std::vector<int> locked_;               // input holding each output (wormhole), -1 if none
+  std::vector<int> rr_;                   // last input granted each output
+  std::vector<uint32_t> in_latency_;      // latency of the link feeding each input
+  std::vector<int> route_now_;            // scratch
+  uint64_t buffered_ = 0;
+};
+
+// A terminal: where a core (or the host) injects packets and receives them.
+class Terminal final : public Component {
+ public:
+  uint64_t evaluate(uint64_t c) override;  // injection side
+
+  // Packets fully arrived (tail delivered) and not yet consumed, oldest first.
+  bool has_packet(uint64_t c) const;
+  uint32_t front_packet() const;
+  uint64_t front_arrival() const;          // tail arrival cycle of the front packet (or kNever)
+  // Consumes the front packet at cycle c: frees its buffer slots (credits reach the router after
+  // the local link latency).
+  void pop(uint64_t c);
+
+  uint32_t router() const { return router_; }
+  int port() const { return port_; }
+
+  // Called by the NoC when a flit arrives; the owner is woken at the tail's arrival.
+  Component* owner = nullptr;
+
+ private:
+  friend class MeshNoc;
+  friend class Router;
+  void credit_return(uint64_t cycle);
+  void receive(const Flit& f);
+
+  MeshNoc* noc_ = nullptr;
+  uint32_t id_ = 0, router_ = 0;
+  int port_ = 0;
+  std::deque<uint32_t> outbox_;            // packets waiting to be injected, in order
+  uint16_t sent_flits_ = 0;                // flits of outbox_.front() already sent
+  uint32_t credits_ = 0;
+  Ring<uint64_t> returns_;
+  Ring<Flit> inbox_;                       // ejection buffer
+  std::deque<std::pair<uint32_t, uint64_t>> complete_;  // (packet, tail arrival)
+};
+
+class MeshNoc {
+ public:
+  MeshNoc(const NocParams& p, Scheduler& scheduler);
+
+  const NocParams& params() const { return p_; }
+  uint32_t terminals() const { return uint32_t(terminals_.size()); }
+  // Terminal of local port `k` of router (x, y); the host terminal is host_terminal().
+  uint32_t terminal(uint32_t x, uint32_t y, uint32_t k) const {
+    return (y * p_.width + x) * p_.locals + k;
+  }
+  uint32_t host_terminal() const { return p_.width * p_.height * p_.locals; }
+  Terminal& term(uint32_t t) { return terminals_[t]; }
+  Router& router(uint32_t r) { return routers_[r]; }
+  uint32_t routers() const { return uint32_t(routers_.size()); }
+
+  // Queues a packet of `flits` flits (at most buffer_flits: a terminal consumes whole packets,
+  // so its ejection buffer must hold one) at terminal `src` for terminal `dst`, injectable from
+  // cycle `ready`. Returns its id. Packets of one terminal leave in the order they were sent.
+  uint32_t send(uint32_t src, uint32_t dst, uint16_t flits, uint64_t ready, uint64_t tag = 0);
+  const Packet& packet(uint32_t id) const { return packets_[id]; }
+  size_t packet_count() const { return packets_.size(); }
+  void clear_packets();  // forget delivered packets (between timesteps); ids restart at 0
+
+  // Flits still inside routers, links or ejection buffers, and packets not yet injected.
+  uint64_t in_flight() const { return in_flight_; }
+  // A description of where flits are stuck (for the watchdog).
+  std::string describe_stuck() const;
+
+  uint64_t flit_hops(int dir) const { return flit_hops_[dir]; }
+
+ private:
+  friend class Router;
+  friend class Terminal;
+  NocParams p_;
+  Scheduler& sched_;
+  std::vector<Router> routers_;
+  std::vector<Terminal> terminals_;
+  std::vector<Packet> packets_;
+  uint64_t in_flight_ = 0;
+  std::array<uint64_t, 4> flit_hops_{};
+};
+
+}  // namespace neuromesh::models::noc
