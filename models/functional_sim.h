@@ -13,8 +13,9 @@
 #include <vector>
 
 #include "models/connectivity.h"
+#include "models/input_generator.h"
+#include "models/lif_array.h"
 #include "models/network.h"
-#include "models/rng.h"
 
 namespace neuromesh::models {
 
@@ -35,47 +36,32 @@ class FunctionalSim {
 
   // Neurons of population p that spiked in the last step, ascending.
   const std::vector<uint32_t>& spiked(uint32_t p) const { return pops_[p].spiked; }
-  int64_t u(uint32_t p, uint32_t i) const { return pops_[p].u[i]; }
-  int64_t v(uint32_t p, uint32_t i) const { return pops_[p].v[i]; }
+  int64_t u(uint32_t p, uint32_t i) const { return pops_[p].neurons.u(i); }
+  int64_t v(uint32_t p, uint32_t i) const { return pops_[p].neurons.v(i); }
   const FunctionalCounters& counters() const { return counters_; }
 
  private:
   struct Pop {
-    // Parameters as the update loop uses them.
-    std::vector<int64_t> du_factor, dv_factor, threshold, bias;
-    std::vector<int32_t> refractory;
-    // State.
-    std::vector<int64_t> u, v;
-    std::vector<int32_t> refractory_left;
-    std::vector<int64_t> a_in;           // scratch: this step's total input
-    std::vector<uint32_t> incoming;      // projection indices
+    LifArray neurons;
+    Dendrites dendrites;
+    std::vector<int64_t> a_in;
     std::vector<uint32_t> spiked;
   };
-  struct Acc {
-    uint32_t ring = 1;                   // delay slots: max_delay + 1
-    uint32_t post = 0;
-    std::vector<int64_t> slots;          // ring x post
-  };
-  struct Source {
-    std::vector<uint32_t> outgoing;      // projection indices
-  };
-  struct InputState {
-    size_t cursor = 0;                   // next explicit spike
-    Rng rng{0};
-    std::vector<uint32_t> index;         // emitted this step
-    std::vector<int32_t> payload;
+  struct Out {
+    uint32_t table;          // projection
+    uint32_t dendrite;       // its index in the target's Dendrites
   };
 
-  void deliver(uint32_t projection, const std::vector<uint32_t>& pre,
-               const std::vector<int32_t>* payload);
+  void deliver(const Out& o, const std::vector<uint32_t>& pre, const std::vector<int32_t>* payload);
 
   const Network& net_;
   const ExpandedNetwork& ex_;
   uint64_t t_ = 0;
   std::vector<Pop> pops_;
-  std::vector<Acc> acc_;
-  std::vector<Source> pop_out_, input_out_;
-  std::vector<InputState> inputs_;
+  std::vector<std::vector<Out>> pop_out_, input_out_;
+  std::vector<InputGenerator> inputs_;
+  std::vector<std::vector<uint32_t>> input_index_;
+  std::vector<std::vector<int32_t>> input_payload_;
   FunctionalCounters counters_;
 };
 
