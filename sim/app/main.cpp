@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
       CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   run_cmd->add_option("--out", run.out, "Output directory (created if missing)")->required();
   run_cmd->add_option("--mode", run.mode, "Simulation mode")
-      ->check(CLI::IsMember({"functional"}))
+      ->check(CLI::IsMember({"functional", "cycle"}))
       ->default_val("functional");
   run_cmd->add_option("--strategy", run.strategy, "Placement strategy")
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))

@@ -1,18 +1,23 @@
 #include "sim/app/run.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <memory>
 
 #include "models/connectivity.h"
 #include "models/functional_sim.h"
+#include "models/noc/scheduler.h"
+#include "sim/chip/chip_model.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/network_config.h"
 #include "sim/io/atomic_file.h"
 #include "sim/map/mapper.h"
+#include "sim/report/report.h"
 
 namespace neuromesh::app {
 
@@ -43,6 +48,42 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
   return l;
 }
 
+// Both simulation modes behind one face: step, then read spikes and state.
+class Simulation {
+ public:
+  virtual ~Simulation() = default;
+  virtual void step() = 0;
+  virtual const std::vector<uint32_t>& spiked(uint32_t p) const = 0;
+  virtual int64_t u(uint32_t p, uint32_t i) const = 0;
+  virtual int64_t v(uint32_t p, uint32_t i) const = 0;
+};
+
+class Functional final : public Simulation {
+ public:
+  Functional(const models::Network& n, const models::ExpandedNetwork& ex) : sim(n, ex) {}
+  void step() override { sim.step(); }
+  const std::vector<uint32_t>& spiked(uint32_t p) const override { return sim.spiked(p); }
+  int64_t u(uint32_t p, uint32_t i) const override { return sim.u(p, i); }
+  int64_t v(uint32_t p, uint32_t i) const override { return sim.v(p, i); }
+  models::FunctionalSim sim;
+};
+
+class Cycle final : public Simulation {
+ public:
+  Cycle(const Loaded& l) : chip(l.chip, l.net, l.ex, l.placement, sched) {}
+  void step() override {
+    chip.begin_step();
+    sched.run();
+    records.push_back(chip.end_step());
+  }
+  const std::vector<uint32_t>& spiked(uint32_t p) const override { return chip.spiked(p); }
+  int64_t u(uint32_t p, uint32_t i) const override { return chip.u(p, i); }
+  int64_t v(uint32_t p, uint32_t i) const override { return chip.v(p, i); }
+  models::noc::CalendarScheduler sched;
+  chip::ChipModel chip;
+  std::vector<chip::StepRecord> records;
+};
+
 }  // namespace
 
 int map_command(const std::string& chip, const std::string& network, const std::string& strategy,
@@ -53,44 +94,81 @@ int map_command(const std::string& chip, const std::string& network, const std::
 }
 
 int run_command(const RunOptions& o) {
-  const Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed);
-  std::filesystem::create_directories(o.out);
+  Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed);
   const auto& net = l.net;
+  const uint64_t synapses = l.ex.total_synapses;
 
-  models::FunctionalSim sim(net, l.ex);
+  std::unique_ptr<Simulation> sim;
+  Cycle* cycle = nullptr;
+  if (o.mode == "cycle") {
+    auto c = std::make_unique<Cycle>(l);
+    cycle = c.get();
+    sim = std::move(c);
+    // The cores hold their own synaptic memories now: the expanded tables can go.
+    l.ex = models::ExpandedNetwork{};
+  } else {
+    sim = std::make_unique<Functional>(net, l.ex);
+  }
+
   fmt::memory_buffer spikes, probes;
   fmt::format_to(std::back_inserter(spikes), "step,population,neuron\n");
   fmt::format_to(std::back_inserter(probes), "step,population,neuron,variable,value\n");
+  const bool tty = ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
+  auto last_progress = start;
   for (uint64_t t = 0; t < o.steps; ++t) {
-    sim.step();
+    sim->step();
     for (uint32_t p = 0; p < net.populations.size(); ++p) {
-      for (uint32_t i : sim.spiked(p)) {
+      for (uint32_t i : sim->spiked(p)) {
         fmt::format_to(std::back_inserter(spikes), "{},{},{}\n", t, net.populations[p].name, i);
       }
     }
     for (const auto& pr : net.probes) {
       const std::string& name = net.populations[pr.population].name;
       for (uint32_t i : pr.neurons) {
-        if (pr.u) fmt::format_to(std::back_inserter(probes), "{},{},{},u,{}\n", t, name, i, sim.u(pr.population, i));
-        if (pr.v) fmt::format_to(std::back_inserter(probes), "{},{},{},v,{}\n", t, name, i, sim.v(pr.population, i));
+        if (pr.u) fmt::format_to(std::back_inserter(probes), "{},{},{},u,{}\n", t, name, i, sim->u(pr.population, i));
+        if (pr.v) fmt::format_to(std::back_inserter(probes), "{},{},{},v,{}\n", t, name, i, sim->v(pr.population, i));
+      }
+    }
+    if (tty) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_progress > std::chrono::milliseconds(250) || t + 1 == o.steps) {
+        last_progress = now;
+        std::cerr << fmt::format("\rstep {}/{}", t + 1, o.steps) << std::flush;
       }
     }
   }
+  if (tty) std::cerr << "\n";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  io::write_file_atomic((std::filesystem::path(o.out) / "spikes.csv").string(),
-                        fmt::to_string(spikes));
-  io::write_file_atomic((std::filesystem::path(o.out) / "probes.csv").string(),
-                        fmt::to_string(probes));
-  const auto& c = sim.counters();
-  std::cout << fmt::format(
-      "ran {} steps of '{}' on '{}' ({} mode): {} spikes, {} input spikes, {} synaptic ops, "
-      "{} neuron updates; {} cores used; {:.3f} s ({:.3g} synaptic ops/s)\n",
-      o.steps, net.name, l.chip.name, o.mode, c.spikes, c.input_spikes, c.synaptic_ops,
-      c.neuron_updates, l.placement.cores_used(), seconds,
-      seconds > 0 ? double(c.synaptic_ops) / seconds : 0.0);
-  std::cout << fmt::format("wrote {}/spikes.csv and {}/probes.csv\n", o.out, o.out);
+
+  std::filesystem::create_directories(o.out);
+  const std::filesystem::path out(o.out);
+  io::write_file_atomic((out / "spikes.csv").string(), fmt::to_string(spikes));
+  io::write_file_atomic((out / "probes.csv").string(), fmt::to_string(probes));
+  if (cycle) {
+    report::RunInfo info{o.mode, o.strategy, o.steps, synapses};
+    io::write_file_atomic((out / "report.json").string(),
+                          report::report_json(l.chip, net, l.placement, cycle->chip,
+                                              cycle->records, info));
+    uint64_t cycles = 0, ops = 0;
+    for (const auto& r : cycle->records) cycles += r.cycles(), ops += r.synaptic_ops;
+    std::cout << fmt::format(
+        "ran {} steps of '{}' on '{}' (cycle mode): {} cycles ({:.6g} us of chip time), {} "
+        "synaptic ops; {:.3f} s wall ({:.3g} synaptic ops/s)\n",
+        o.steps, net.name, l.chip.name, cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops,
+        seconds, seconds > 0 ? double(ops) / seconds : 0.0);
+    std::cout << fmt::format("wrote {0}/spikes.csv, {0}/probes.csv and {0}/report.json\n", o.out);
+  } else {
+    const auto& c = static_cast<Functional&>(*sim).sim.counters();
+    std::cout << fmt::format(
+        "ran {} steps of '{}' on '{}' (functional mode): {} spikes, {} input spikes, {} synaptic "
+        "ops, {} neuron updates; {} cores used; {:.3f} s ({:.3g} synaptic ops/s)\n",
+        o.steps, net.name, l.chip.name, c.spikes, c.input_spikes, c.synaptic_ops,
+        c.neuron_updates, l.placement.cores_used(), seconds,
+        seconds > 0 ? double(c.synaptic_ops) / seconds : 0.0);
+    std::cout << fmt::format("wrote {0}/spikes.csv and {0}/probes.csv\n", o.out);
+  }
   return 0;
 }
 

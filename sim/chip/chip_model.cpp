@@ -1,0 +1,274 @@
+#include "sim/chip/chip_model.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace neuromesh::chip {
+
+using models::noc::kNever;
+
+namespace {
+uint16_t flits_for(uint32_t bits, uint32_t flit_bits) {
+  return uint16_t((bits + flit_bits - 1) / flit_bits);
+}
+constexpr uint32_t kSpikeBits = 32;          // address of (core, axon): Loihi's 32-bit message
+constexpr uint32_t kGradedPayloadBits = 24;  // Lava's 24-bit graded payloads
+}  // namespace
+
+ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
+                     const models::ExpandedNetwork& ex, const map::Placement& pl,
+                     models::noc::Scheduler& sched)
+    : chip_(chip), net_(net), pl_(pl), sched_(sched) {
+  models::noc::NocParams p;
+  p.width = chip.mesh.width;
+  p.height = chip.mesh.height;
+  p.locals = chip.mesh.cores_per_router;
+  p.host_port = true;
+  p.pipeline_stages = chip.router.pipeline_stages;
+  p.buffer_flits = chip.router.input_buffer_flits;
+  for (int d = 0; d < config::kDirections; ++d) {
+    p.link_latency[d] = uint32_t(chip.router.hop[d].latency_cycles);
+  }
+  p.routing = models::noc::routing_from_string(chip.router.routing);
+  spike_flits_ = flits_for(kSpikeBits, chip.router.flit_bits);
+  graded_flits_ = flits_for(kSpikeBits + kGradedPayloadBits, chip.router.flit_bits);
+  bool graded = false;
+  for (const auto& in : net.inputs)
+    for (const auto& s : in.spikes) graded |= s.payload != 1;
+  const uint16_t need = graded ? graded_flits_ : spike_flits_;
+  if (p.buffer_flits < need) {
+    throw map::MapError("router input_buffer_flits (" + std::to_string(p.buffer_flits) +
+                        ") must hold a whole spike packet of " + std::to_string(need) + " " +
+                        std::to_string(chip.router.flit_bits) + "-bit flits");
+  }
+  noc_ = std::make_unique<models::noc::MeshNoc>(p, sched);
+
+  core_slot_.assign(chip.cores.size(), -1);
+  pop_cores_.resize(net.populations.size());
+  for (uint32_t c = 0; c < chip.cores.size(); ++c) {
+    const map::CoreMap& cm = pl.cores[c];
+    if (!cm.used()) continue;
+    auto core = std::make_unique<Core>();
+    Core& k = *core;
+    k.chip_ = this;
+    k.index = c;
+    k.population = cm.population;
+    k.first = cm.first;
+    k.count = cm.count;
+    const auto& inst = chip.cores[c];
+    k.terminal_ = noc_->terminal(inst.router_x, inst.router_y, inst.port);
+    noc_->term(k.terminal_).owner = &k;
+    k.neurons = models::LifArray(net.populations[cm.population].params, cm.first, cm.count);
+    k.dendrites_ = models::Dendrites(cm.count);
+    std::vector<uint32_t> dendrite_of(ex.tables.size(), UINT32_MAX);
+    for (uint32_t t = 0; t < ex.tables.size(); ++t) {
+      if (ex.tables[t].to == cm.population) {
+        dendrite_of[t] = k.dendrites_.add_projection(ex.tables[t].max_delay, ex.tables[t].weight_exp);
+      }
+    }
+    // The core's synaptic memory: each axon's synapses onto this core's neurons.
+    k.syn_.reserve(cm.synapses);
+    for (const auto& a : cm.axons) {
+      const auto& tab = ex.tables[a.projection];
+      Core::Axon ax;
+      ax.dendrite = dendrite_of[a.projection];
+      ax.words = a.words;
+      ax.begin = k.syn_.size();
+      for (uint64_t s = tab.row[a.pre]; s < tab.row[a.pre + 1]; ++s) {
+        const auto& syn = tab.synapses[s];
+        if (syn.post >= cm.first && syn.post < cm.first + cm.count) {
+          k.syn_.push_back(Core::Syn{syn.post - cm.first, syn.weight, syn.delay, 0});
+        }
+      }
+      ax.end = k.syn_.size();
+      k.axons_.push_back(ax);
+    }
+    core_slot_[c] = int32_t(cores_.size());
+    pop_cores_[cm.population].push_back(uint32_t(cores_.size()));
+    cores_.push_back(std::move(core));
+  }
+  for (auto& list : pop_cores_) {
+    std::sort(list.begin(), list.end(),
+              [&](uint32_t a, uint32_t b) { return cores_[a]->first < cores_[b]->first; });
+  }
+  for (const auto& in : net.inputs) inputs_.emplace_back(in);
+  spiked_.resize(net.populations.size());
+}
+
+int64_t ChipModel::u(uint32_t p, uint32_t i) const {
+  const Core& k = *cores_[uint32_t(core_slot_[pl_.core_of[p][i]])];
+  return k.neurons.u(i - k.first);
+}
+int64_t ChipModel::v(uint32_t p, uint32_t i) const {
+  const Core& k = *cores_[uint32_t(core_slot_[pl_.core_of[p][i]])];
+  return k.neurons.v(i - k.first);
+}
+
+void ChipModel::begin_step() {
+  const uint64_t S = start_;
+  const auto& costs = [&](const Core& k) -> const config::CoreCosts& {
+    return chip_.type_of(chip_.cores[k.index]).costs;
+  };
+  for (auto& core : cores_) {
+    Core& k = *core;
+    const config::CoreCosts& cc = costs(k);
+    k.step_ = t_;
+    k.dendrites_.collect(t_, k.a_in_);
+    k.spiked_.clear();
+    uint64_t time = S;
+    const auto& routes = pl_.population_routes[k.population];
+    for (uint32_t i = 0; i < k.count; ++i) {
+      const bool active = k.neurons.active(i, k.a_in_[i]);
+      time += active ? cc.neuron_update_active.latency_cycles : cc.neuron_update_inactive.latency_cycles;
+      ++(active ? k.counters.neuron_updates_active : k.counters.neuron_updates_inactive);
+      if (!k.neurons.update(i, k.a_in_[i])) continue;
+      k.spiked_.push_back(i);
+      ++k.counters.spikes;
+      const uint64_t ready = time + cc.spike_generation.latency_cycles;
+      const uint32_t g = k.first + i;
+      for (uint64_t r = routes.row[g]; r < routes.row[g + 1]; ++r) {
+        const map::Route& rt = routes.routes[r];
+        const auto& dst = chip_.cores[rt.core];
+        noc_->send(k.terminal_, noc_->terminal(dst.router_x, dst.router_y, dst.port), spike_flits_,
+                   ready, (uint64_t(rt.axon) << 32) | 1u);
+        ++k.counters.packets_out;
+      }
+    }
+    k.neuron_end_ = time;
+    k.counters.neuron_busy_cycles += time - S;
+    k.synapse_free_ = S;
+    k.synapse_end_ = S;
+    k.last_packet_ = UINT32_MAX;
+  }
+  // Input spikes enter at the host port of router (0, 0) at the start of the step.
+  for (uint32_t s = 0; s < inputs_.size(); ++s) {
+    inputs_[s].emit(t_, input_index_, input_payload_);
+    input_spikes_ += input_index_.size();
+    const auto& routes = pl_.input_routes[s];
+    for (size_t n = 0; n < input_index_.size(); ++n) {
+      const uint32_t j = input_index_[n];
+      const int32_t payload = input_payload_[n];
+      for (uint64_t r = routes.row[j]; r < routes.row[j + 1]; ++r) {
+        const map::Route& rt = routes.routes[r];
+        const auto& dst = chip_.cores[rt.core];
+        noc_->send(noc_->host_terminal(), noc_->terminal(dst.router_x, dst.router_y, dst.port),
+                   payload == 1 ? spike_flits_ : graded_flits_, S,
+                   (uint64_t(rt.axon) << 32) | uint32_t(payload));
+      }
+    }
+  }
+  for (uint32_t p = 0; p < spiked_.size(); ++p) {
+    spiked_[p].clear();
+    for (uint32_t slot : pop_cores_[p]) {
+      const Core& k = *cores_[slot];
+      for (uint32_t i : k.spiked_) spiked_[p].push_back(k.first + i);
+    }
+  }
+}
+
+uint64_t Core::evaluate(uint64_t c) {
+  ChipModel& chip = *chip_;
+  models::noc::Terminal& T = chip.noc_->term(terminal_);
+  if (synapse_free_ <= c && T.has_packet(c)) {
+    const uint32_t id = T.front_packet();
+    const uint64_t tag = chip.noc_->packet(id).tag;
+    T.pop(c);
+    const Axon& a = axons_[uint32_t(tag >> 32)];
+    const int64_t payload = int32_t(uint32_t(tag));
+    const uint64_t base = step_ + 1;
+    if (dendrites_.ring(a.dendrite) == 1) {
+      int64_t* slot = dendrites_.slot(a.dendrite, base);
+      for (uint64_t s = a.begin; s < a.end; ++s) slot[syn_[s].local] += int64_t{syn_[s].weight} * payload;
+    } else {
+      for (uint64_t s = a.begin; s < a.end; ++s)
+        dendrites_.slot(a.dendrite, base + syn_[s].delay)[syn_[s].local] += int64_t{syn_[s].weight} * payload;
+    }
+    const auto& type = chip.chip_.type_of(chip.chip_.cores[index]);
+    const auto& mem = type.synaptic_memory;
+    const uint64_t n = a.end - a.begin;
+    uint64_t cycles = uint64_t((a.words + mem.banks - 1) / mem.banks) * mem.access_latency_cycles +
+                      n * type.costs.synaptic_op.latency_cycles;
+    cycles = std::max<uint64_t>(cycles, 1);  // one packet per cycle at most
+    synapse_free_ = c + cycles;
+    synapse_end_ = synapse_free_;
+    last_packet_ = id;
+    ++counters.packets_in;
+    counters.synaptic_ops += n;
+    counters.memory_reads += a.words;
+    counters.synapse_busy_cycles += cycles;
+  }
+  const uint64_t a = T.front_arrival();
+  return a == kNever ? kNever : std::max(a, synapse_free_);
+}
+
+StepRecord ChipModel::end_step() {
+  if (noc_->in_flight() != 0) {
+    throw std::runtime_error("watchdog: the network on chip is stuck in step " +
+                             std::to_string(t_) + " with " + std::to_string(noc_->in_flight()) +
+                             " flit(s) that can never move:\n" + noc_->describe_stuck());
+  }
+  StepRecord rec;
+  rec.step = t_;
+  rec.start_cycle = start_;
+  uint64_t end = start_;
+  const Core* critical = nullptr;
+  bool critical_synapse = false;
+  for (const auto& core : cores_) {
+    const Core& k = *core;
+    rec.neuron_update_cycles = std::max(rec.neuron_update_cycles, k.neuron_end_ - start_);
+    rec.synaptic_input_end = std::max(rec.synaptic_input_end, k.synapse_end_ - start_);
+    const uint64_t e = std::max(k.neuron_end_, k.synapse_end_);
+    if (e > end || critical == nullptr) {
+      if (e >= end) {
+        end = e;
+        critical = &k;
+        critical_synapse = k.synapse_end_ > k.neuron_end_;
+      }
+    }
+  }
+  rec.active_cycles = end - start_;
+  switch (chip_.timing.model) {
+    case config::TimingModel::barrier:
+      rec.barrier_cycles = chip_.timing.barrier.latency_cycles;
+      break;
+    case config::TimingModel::fixed_tick: {
+      const uint64_t tick = uint64_t(chip_.timing.tick_ns / chip_.clock.cycle_ns + 0.5);
+      rec.barrier_cycles = rec.active_cycles < tick ? tick - rec.active_cycles : 0;
+      break;
+    }
+    case config::TimingModel::analog:
+      rec.barrier_cycles = 0;
+      break;
+  }
+  if (critical) {
+    rec.critical.core = critical->index;
+    rec.critical.component = "core " + chip_.cores[critical->index].name +
+                             (critical_synapse ? " synaptic input" : " neuron update");
+    rec.critical.packet_src_core = -2;
+    if (critical_synapse && critical->last_packet_ != UINT32_MAX) {
+      const auto& pk = noc_->packet(critical->last_packet_);
+      rec.critical.packet_hops = pk.hops;
+      rec.critical.packet_latency = pk.delivered - pk.created;
+      rec.critical.packet_src_core = -1;
+      for (const auto& k : cores_)
+        if (k->terminal_ == pk.src) rec.critical.packet_src_core = k->index;
+    }
+  }
+  rec.packets = noc_->packet_count();
+  for (const auto& k : cores_) rec.spikes += k->spiked_.size();
+  rec.input_spikes = input_spikes_;
+  uint64_t ops = 0, hops = 0;
+  for (const auto& k : cores_) ops += k->counters.synaptic_ops;
+  for (int d = 0; d < 4; ++d) hops += noc_->flit_hops(d);
+  rec.synaptic_ops = ops - prev_synaptic_ops_;
+  rec.flit_hops = hops - prev_flit_hops_;
+  prev_synaptic_ops_ = ops;
+  prev_flit_hops_ = hops;
+  input_spikes_ = 0;
+  noc_->clear_packets();
+  start_ = end + rec.barrier_cycles;
+  ++t_;
+  return rec;
+}
+
+}  // namespace neuromesh::chip
