@@ -8,54 +8,14 @@
 #include <map>
 
 #include "models/rng.h"
+#include "testbench/common/test_chip.h"
 
 using namespace neuromesh;
 using models::ConnectivityRule;
 using models::Network;
+using neuromesh::testkit::chip;
 
 namespace {
-
-config::ChipConfig chip(uint32_t w, uint32_t h, uint32_t neurons, uint64_t bytes, uint32_t fan_in,
-                        uint32_t fan_out, int weight_bits = 8, int delay_bits = 6,
-                        const char* kind = "loihi_sparse") {
-  const std::string text = fmt::format(R"(chip: {{name: t, family: custom}}
-clock: {{frequency_mhz: 1000}}
-mesh: {{width: {0}, height: {1}, cores_per_router: 1}}
-core_types:
-  c:
-    neurons: {2}
-    neuron_model: {{name: loihi_cuba_lif}}
-    synaptic_memory: {{bytes: {3}, word_bits: 64, banks: 1, access_latency_cycles: 1}}
-    fan_in: {4}
-    fan_out: {5}
-    synapse_format: {{kind: {8}, weight_bits: {6}, delay_bits: {7}}}
-    costs:
-      synaptic_op: {{energy_pj: 1, latency_cycles: 1}}
-      neuron_update_active: {{energy_pj: 1, latency_cycles: 1}}
-      neuron_update_inactive: {{energy_pj: 1, latency_cycles: 1}}
-      spike_generation: {{energy_pj: 1, latency_cycles: 1}}
-      memory_read: {{energy_pj: 0}}
-      memory_write: {{energy_pj: 0}}
-      static_power: {{mw: 0}}
-cores: [{{name: "c[0..{9}]", type: c}}]
-router:
-  pipeline_stages: 1
-  input_buffer_flits: 4
-  flit_bits: 32
-  routing: xy
-  hops:
-    east: {{energy_pj: 1, latency_cycles: 1}}
-    west: {{energy_pj: 1, latency_cycles: 1}}
-    north: {{energy_pj: 1, latency_cycles: 1}}
-    south: {{energy_pj: 1, latency_cycles: 1}}
-    local: {{energy_pj: 1, latency_cycles: 1}}
-  static_power: {{mw: 0}}
-timing: {{model: barrier, barrier: {{energy_pj: 0, latency_cycles: 10}}}}
-)",
-                                       w, h, neurons, bytes, fan_in, fan_out, weight_bits,
-                                       delay_bits, kind, w * h - 1);
-  return config::parse_chip_config(text, "test-chip.yaml");
-}
 
 models::Population pop(const std::string& name, uint32_t size) {
   return models::Population{name, size, {}, "loihi_cuba_lif",

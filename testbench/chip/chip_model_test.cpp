@@ -1,0 +1,157 @@
+// The cycle-accurate chip against the functional simulator (spike for spike, u and v of every
+// neuron at every step) and against closed-form step latencies.
+#include "sim/chip/chip_model.h"
+
+#include <gtest/gtest.h>
+
+#include "models/functional_sim.h"
+#include "sim/config/network_config.h"
+#include "testbench/common/random_network.h"
+#include "testbench/common/test_chip.h"
+
+using namespace neuromesh;
+using models::noc::CalendarScheduler;
+
+namespace {
+
+// Runs both simulators for `steps` steps and compares everything; returns the step records.
+std::vector<chip::StepRecord> compare(const config::ChipConfig& c, const models::Network& net,
+                                      uint64_t steps, map::Strategy strategy,
+                                      const std::string& what) {
+  const auto ex = models::expand(net);
+  const auto pl = map::map_network(c, net, ex, strategy);
+  CalendarScheduler sched;
+  chip::ChipModel model(c, net, ex, pl, sched);
+  models::FunctionalSim golden(net, ex);
+  std::vector<chip::StepRecord> records;
+  for (uint64_t t = 0; t < steps; ++t) {
+    model.begin_step();
+    sched.run();
+    records.push_back(model.end_step());
+    golden.step();
+    for (uint32_t p = 0; p < net.populations.size(); ++p) {
+      EXPECT_EQ(model.spiked(p), golden.spiked(p)) << what << " step " << t << " population " << p;
+      for (uint32_t i = 0; i < net.populations[p].size; ++i) {
+        if (model.u(p, i) != golden.u(p, i) || model.v(p, i) != golden.v(p, i)) {
+          ADD_FAILURE() << what << " step " << t << " population " << p << " neuron " << i;
+          return records;
+        }
+      }
+    }
+    if (::testing::Test::HasFailure()) break;
+  }
+  return records;
+}
+
+}  // namespace
+
+TEST(ChipModel, MatchesFunctionalOnRandomNetworksAndChips) {
+  uint64_t packets = 0;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    models::Rng r(seed * 7919);
+    const char* routing[] = {"xy", "yx", "west_first"};
+    // Small cores spread a network over many routers; shallow buffers make back-pressure.
+    const auto c = testkit::chip(uint32_t(r.range(1, 4)), uint32_t(r.range(1, 4)),
+                                 uint32_t(r.range(4, 16)), 4096, 256, 4096, 8, 6, "loihi_sparse",
+                                 uint32_t(r.range(1, 3)), uint32_t(r.range(2, 4)),
+                                 routing[r.range(0, 2)]);
+    const auto net = testkit::random_network(seed);
+    try {
+      const auto recs = compare(c, net, 60, seed % 2 ? map::Strategy::fill : map::Strategy::locality,
+                                "seed " + std::to_string(seed));
+      for (const auto& rec : recs) packets += rec.packets;
+    } catch (const map::MapError&) {
+      continue;  // the random chip was too small for this network
+    }
+    if (HasFailure()) return;
+  }
+  EXPECT_GT(packets, 10000u);
+}
+
+TEST(ChipModel, MatchesFunctionalOnShippedNetworks) {
+  const std::string src = NEUROMESH_SOURCE_DIR;
+  const auto c = config::load_chip_config(src + "/configs/chips/loihi2.yaml");
+  for (const char* name : {"synfire", "feedforward", "ei_recurrent", "bench_layered"}) {
+    const auto net = config::load_network(src + "/configs/networks/" + name + ".yaml");
+    compare(c, net, std::string(name) == "bench_layered" ? 8 : 100, map::Strategy::locality, name);
+  }
+}
+
+TEST(ChipModel, OneSpikeStepLatencyIsTheClosedForm) {
+  // One input spike at step 0 to a population of 3 neurons on the core at router (2, 1) of a
+  // 3x2 mesh, one core per router (fill places the population on core 0 unless it is bigger:
+  // here the 3 neurons go to core 0 at (0, 0); the test moves them with a filler population).
+  const auto c = testkit::chip(3, 2, 4, 4096, 256, 4096);
+  models::Network net;
+  auto pop = [](const std::string& n, uint32_t size) {
+    return models::Population{n, size, {}, "loihi_cuba_lif",
+                              std::vector<models::loihi::LifParams>(size)};
+  };
+  // Cores fill in order: filler takes cores 0..4 (4 neurons each), target gets core 5 = (2, 1).
+  net.populations = {pop("filler", 20), pop("target", 3)};
+  for (auto& p : net.populations[1].params) p.vth = 100000;
+  models::InputSource in;
+  in.name = "in";
+  in.size = 1;
+  in.spikes = {{0, 0, 1}};
+  net.inputs = {in};
+  models::Projection pr;
+  pr.name = "in->target";
+  pr.from = {true, 0};
+  pr.to = 1;
+  pr.rule = models::ConnectivityRule::all_to_all;
+  pr.weight = {10, 10};
+  net.projections = {pr};
+  const auto ex = models::expand(net);
+  const auto pl = map::map_network(c, net, ex, map::Strategy::fill);
+  ASSERT_EQ(pl.core_of[1][0], 5u);
+  CalendarScheduler sched;
+  chip::ChipModel model(c, net, ex, pl, sched);
+  model.begin_step();
+  sched.run();
+  const auto rec = model.end_step();
+  // Host at router (0,0) -> router (2,1): 2 hops east (2 cycles each), 1 north (4 cycles);
+  // local links 1, pipeline 2: 2*1 + (3 + 1)*2 + 2*2 + 4 = 18 cycles.
+  const uint64_t arrival = 18;
+  // Synaptic input: 3 synapses of 20 bits (8 weight + 0 delay + 2 index... 4 neurons: 2 bits):
+  // 10 bits, 6 per 64-bit word: 1 word; 1 bank, 1 cycle per access; 3 cycles per synaptic op.
+  const uint64_t processing = 1 * 1 + 3 * 3;
+  // Neuron updates at step 0: every neuron is inactive (1 cycle each), 4 per core: 4 cycles.
+  EXPECT_EQ(rec.neuron_update_cycles, 4u);
+  EXPECT_EQ(rec.active_cycles, arrival + processing);
+  EXPECT_EQ(rec.barrier_cycles, 10u);
+  EXPECT_EQ(rec.critical.component, "core c[5] synaptic input");
+  EXPECT_EQ(rec.critical.packet_hops, 3u);
+  EXPECT_EQ(rec.critical.packet_latency, arrival);
+  EXPECT_EQ(model.cycle(), arrival + processing + 10);
+  // Step 1: the 3 target neurons have input, so their updates are active (2 cycles each: 6);
+  // the filler cores' 4 inactive updates take 4. Nothing spikes: the step is 6 cycles long.
+  model.begin_step();
+  sched.run();
+  const auto rec1 = model.end_step();
+  EXPECT_EQ(rec1.start_cycle, arrival + processing + 10);
+  EXPECT_EQ(rec1.neuron_update_cycles, 6u);
+  EXPECT_EQ(rec1.active_cycles, 6u);
+  EXPECT_EQ(rec1.critical.component, "core c[5] neuron update");
+}
+
+TEST(ChipModel, ShallowerBuffersAndBiggerMeshesCostCycles) {
+  const std::string src = NEUROMESH_SOURCE_DIR;
+  const auto net = config::load_network(src + "/configs/networks/ei_recurrent.yaml");
+  auto total = [&](uint32_t w, uint32_t h, uint32_t buffer) {
+    const auto c = testkit::chip(w, h, 64, 8192, 4096, 8192, 8, 6, "loihi_sparse", 1, buffer);
+    const auto ex = models::expand(net);
+    const auto pl = map::map_network(c, net, ex, map::Strategy::fill);
+    CalendarScheduler sched;
+    chip::ChipModel model(c, net, ex, pl, sched);
+    uint64_t cycles = 0;
+    for (int t = 0; t < 30; ++t) {
+      model.begin_step();
+      sched.run();
+      cycles += model.end_step().cycles();
+    }
+    return cycles;
+  };
+  EXPECT_GT(total(8, 2, 1), total(8, 2, 16));
+  EXPECT_LT(total(8, 2, 16), total(16, 1, 16));  // same cores in a line: longer routes
+}
