@@ -46,6 +46,18 @@ case "$check" in
     "$nm" run --chip "$chip" --network "$src/testbench/cli/bad_network.yaml" --steps 5 --out "$tmp/x" >/dev/null 2>&1
     [ ! -e "$tmp/x/spikes.csv" ] || fail "spikes.csv written by a failed run"
     ;;
+  modes_agree)
+    # Timing never changes who spikes when: the cycle-accurate chip writes the same bytes as the
+    # functional simulator, for every shipped network.
+    for n in synfire feedforward ei_recurrent bench_layered bench_random; do
+      steps=60; case $n in bench_*) steps=12 ;; esac
+      "$nm" run --chip "$chip" --network "$src/configs/networks/$n.yaml" --steps $steps --out "$tmp/f_$n" >/dev/null || fail "$n functional"
+      "$nm" run --chip "$chip" --network "$src/configs/networks/$n.yaml" --steps $steps --out "$tmp/c_$n" --mode cycle >/dev/null || fail "$n cycle"
+      cmp -s "$tmp/f_$n/spikes.csv" "$tmp/c_$n/spikes.csv" || fail "$n: spikes.csv differs between modes"
+      cmp -s "$tmp/f_$n/probes.csv" "$tmp/c_$n/probes.csv" || fail "$n: probes.csv differs between modes"
+      grep -q '"schema": "neuromesh.report"' "$tmp/c_$n/report.json" || fail "$n: report.json"
+    done
+    ;;
   *) fail "unknown check $check" ;;
 esac
 echo "ok: $check"
