@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -17,6 +18,10 @@
 #include "sim/io/atomic_file.h"
 
 namespace {
+
+// SystemC prints its banner before sc_main runs unless this is set: set it during static
+// initialisation, which precedes libsystemc's main().
+const bool kQuietSystemC = ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0) == 0;
 
 constexpr int kExitBadInput = 2;
 constexpr int kExitFailure = 1;
@@ -46,7 +51,9 @@ int cmd_describe(const std::string& file, const std::string& out) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// The product's only sc_main: libsystemc's main() calls it (declared extern "C" by SystemC).
+extern "C" int sc_main(int argc, char** argv);
+int sc_main(int argc, char** argv) {
   CLI::App app{"neuromesh: cycle-accurate neuromorphic chip emulator"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "neuromesh 0.1.0");
@@ -76,6 +83,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
       ->default_val("fill");
   run_cmd->add_option("--seed", run.seed, "Override every random seed of the network");
+  run_cmd->add_option("--kernel", run.kernel,
+                      "Event kernel of the cycle mode: systemc (the SystemC chip) or calendar "
+                      "(the same models under a plain C++ event queue)")
+      ->check(CLI::IsMember({"systemc", "calendar"}))
+      ->default_val("systemc");
 
   std::string map_chip, map_network, map_strategy = "fill";
   std::optional<uint64_t> map_seed;

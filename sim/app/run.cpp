@@ -13,6 +13,7 @@
 #include "models/functional_sim.h"
 #include "models/noc/scheduler.h"
 #include "sim/chip/chip_model.h"
+#include "sim/chip/systemc_chip.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/network_config.h"
 #include "sim/io/atomic_file.h"
@@ -68,20 +69,38 @@ class Functional final : public Simulation {
   models::FunctionalSim sim;
 };
 
-class Cycle final : public Simulation {
+class Cycle : public Simulation {
  public:
-  Cycle(const Loaded& l) : chip(l.chip, l.net, l.ex, l.placement, sched) {}
+  virtual chip::ChipModel& model() = 0;
+  const std::vector<uint32_t>& spiked(uint32_t p) const override {
+    return const_cast<Cycle*>(this)->model().spiked(p);
+  }
+  int64_t u(uint32_t p, uint32_t i) const override { return const_cast<Cycle*>(this)->model().u(p, i); }
+  int64_t v(uint32_t p, uint32_t i) const override { return const_cast<Cycle*>(this)->model().v(p, i); }
+  std::vector<chip::StepRecord> records;
+};
+
+// The chip's plain C++ timing model under its own event calendar.
+class CycleCalendar final : public Cycle {
+ public:
+  explicit CycleCalendar(const Loaded& l) : chip(l.chip, l.net, l.ex, l.placement, sched) {}
   void step() override {
     chip.begin_step();
     sched.run();
     records.push_back(chip.end_step());
   }
-  const std::vector<uint32_t>& spiked(uint32_t p) const override { return chip.spiked(p); }
-  int64_t u(uint32_t p, uint32_t i) const override { return chip.u(p, i); }
-  int64_t v(uint32_t p, uint32_t i) const override { return chip.v(p, i); }
+  chip::ChipModel& model() override { return chip; }
   models::noc::CalendarScheduler sched;
   chip::ChipModel chip;
-  std::vector<chip::StepRecord> records;
+};
+
+// The SystemC chip: the same models inside SystemC modules under the SystemC kernel.
+class CycleSystemC final : public Cycle {
+ public:
+  explicit CycleSystemC(const Loaded& l) : chip(l.chip, l.net, l.ex, l.placement) {}
+  void step() override { records.push_back(chip.step()); }
+  chip::ChipModel& model() override { return chip.model(); }
+  chip::sc::SystemCChip chip;
 };
 
 }  // namespace
@@ -101,7 +120,9 @@ int run_command(const RunOptions& o) {
   std::unique_ptr<Simulation> sim;
   Cycle* cycle = nullptr;
   if (o.mode == "cycle") {
-    auto c = std::make_unique<Cycle>(l);
+    std::unique_ptr<Cycle> c;
+    if (o.kernel == "systemc") c = std::make_unique<CycleSystemC>(l);
+    else c = std::make_unique<CycleCalendar>(l);
     cycle = c.get();
     sim = std::move(c);
     // The cores hold their own synaptic memories now: the expanded tables can go.
@@ -149,14 +170,14 @@ int run_command(const RunOptions& o) {
   if (cycle) {
     report::RunInfo info{o.mode, o.strategy, o.steps, synapses};
     io::write_file_atomic((out / "report.json").string(),
-                          report::report_json(l.chip, net, l.placement, cycle->chip,
+                          report::report_json(l.chip, net, l.placement, cycle->model(),
                                               cycle->records, info));
     uint64_t cycles = 0, ops = 0;
     for (const auto& r : cycle->records) cycles += r.cycles(), ops += r.synaptic_ops;
     std::cout << fmt::format(
-        "ran {} steps of '{}' on '{}' (cycle mode): {} cycles ({:.6g} us of chip time), {} "
+        "ran {} steps of '{}' on '{}' (cycle mode, {} kernel): {} cycles ({:.6g} us of chip time), {} "
         "synaptic ops; {:.3f} s wall ({:.3g} synaptic ops/s)\n",
-        o.steps, net.name, l.chip.name, cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops,
+        o.steps, net.name, l.chip.name, o.kernel, cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops,
         seconds, seconds > 0 ? double(ops) / seconds : 0.0);
     std::cout << fmt::format("wrote {0}/spikes.csv, {0}/probes.csv and {0}/report.json\n", o.out);
   } else {

@@ -8,7 +8,7 @@
 namespace neuromesh::app {
 
 struct RunOptions {
-  std::string chip, network, out, mode = "functional", strategy = "fill";
+  std::string chip, network, out, mode = "functional", strategy = "fill", kernel = "systemc";
   uint64_t steps = 0;
   std::optional<uint64_t> seed;
 };

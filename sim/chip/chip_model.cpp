@@ -73,6 +73,7 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
       Core::Axon ax;
       ax.dendrite = dendrite_of[a.projection];
       ax.words = a.words;
+      ax.word_offset = a.word_offset;
       ax.begin = k.syn_.size();
       for (uint64_t s = tab.row[a.pre]; s < tab.row[a.pre + 1]; ++s) {
         const auto& syn = tab.synapses[s];
@@ -186,8 +187,9 @@ uint64_t Core::evaluate(uint64_t c) {
     const auto& type = chip.chip_.type_of(chip.chip_.cores[index]);
     const auto& mem = type.synaptic_memory;
     const uint64_t n = a.end - a.begin;
-    uint64_t cycles = uint64_t((a.words + mem.banks - 1) / mem.banks) * mem.access_latency_cycles +
-                      n * type.costs.synaptic_op.latency_cycles;
+    const uint64_t read = memory ? memory->read(a.word_offset, a.words)
+                                 : memory_read_cycles(mem, a.words);
+    uint64_t cycles = read + n * type.costs.synaptic_op.latency_cycles;
     cycles = std::max<uint64_t>(cycles, 1);  // one packet per cycle at most
     synapse_free_ = c + cycles;
     synapse_end_ = synapse_free_;
@@ -227,6 +229,7 @@ StepRecord ChipModel::end_step() {
     }
   }
   rec.active_cycles = end - start_;
+  // A barrier takes at least one cycle: the next step starts after everything of this one.
   switch (chip_.timing.model) {
     case config::TimingModel::barrier:
       rec.barrier_cycles = chip_.timing.barrier.latency_cycles;
@@ -240,6 +243,7 @@ StepRecord ChipModel::end_step() {
       rec.barrier_cycles = 0;
       break;
   }
+  rec.barrier_cycles = std::max<uint64_t>(rec.barrier_cycles, 1);
   if (critical) {
     rec.critical.core = critical->index;
     rec.critical.component = "core " + chip_.cores[critical->index].name +

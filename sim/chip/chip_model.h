@@ -59,11 +59,27 @@ struct StepRecord {
 
 class ChipModel;
 
+// Where a core reads its synaptic memory. The plain C++ model computes the latency itself; the
+// SystemC chip plugs in a TLM-2.0 target (sim/chip/systemc_chip.h). Both give the same cycles.
+class SynapticMemoryPort {
+ public:
+  virtual ~SynapticMemoryPort() = default;
+  // Reads `words` words from word address `word`; returns the latency in cycles.
+  virtual uint64_t read(uint64_t word, uint32_t words) = 0;
+};
+
+// The timing of a banked synaptic memory: consecutive words are spread over the banks, each
+// access takes access_latency_cycles, banks work in parallel.
+inline uint64_t memory_read_cycles(const config::SynapticMemoryConfig& m, uint32_t words) {
+  return uint64_t((words + m.banks - 1) / m.banks) * m.access_latency_cycles;
+}
+
 class Core final : public models::noc::Component {
  public:
   uint64_t evaluate(uint64_t c) override;
 
   CoreCounters counters;
+  SynapticMemoryPort* memory = nullptr;  // null: the built-in latency formula
   uint32_t index = 0;             // in ChipConfig::cores
   uint32_t population = 0, first = 0, count = 0;
   models::LifArray neurons;
@@ -73,6 +89,7 @@ class Core final : public models::noc::Component {
   struct Axon {
     uint32_t dendrite = 0;        // projection's index in this core's Dendrites
     uint32_t words = 0;
+    uint64_t word_offset = 0;     // address in the synaptic memory, in words
     uint64_t begin = 0, end = 0;  // into syn_
   };
   struct Syn {

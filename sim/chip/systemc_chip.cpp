@@ -1,0 +1,153 @@
+#include "sim/chip/systemc_chip.h"
+
+#include <cmath>
+#include <string>
+
+namespace neuromesh::chip::sc {
+
+using sc_core::sc_time;
+using models::noc::kNever;
+
+void init_time_resolution() {
+  static bool done = false;
+  if (!done) {
+    sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
+    done = true;
+  }
+}
+
+namespace {
+sc_time period_of(const config::ChipConfig& chip) {
+  return sc_time::from_value(sc_dt::uint64(std::llround(chip.clock.cycle_ns * 1e6)));
+}
+std::string safe(std::string s) {
+  for (char& c : s)
+    if (c == '[' || c == ']' || c == '.' || c == ',') c = '_';
+  return s;
+}
+}  // namespace
+
+ComponentProcess::ComponentProcess(const sc_core::sc_module_name& name, models::noc::Component& c,
+                                   const sc_time& period)
+    : sc_module(name), c_(c), period_(period) {
+  SC_METHOD(on_wake);
+  sensitive << ev_;
+  dont_initialize();
+}
+
+uint64_t ComponentProcess::now_cycle() const {
+  return sc_core::sc_time_stamp().value() / period_.value();
+}
+
+void ComponentProcess::wake(uint64_t cycle) {
+  const uint64_t now = now_cycle();
+  if (cycle < now) cycle = now;
+  if (cycle >= pending_) return;  // an earlier wake is pending; it will ask again if needed
+  pending_ = cycle;
+  ev_.notify(period_ * double(cycle - now));
+}
+
+void ComponentProcess::on_wake() {
+  const uint64_t c = now_cycle();
+  if (pending_ != c) return;  // superseded
+  pending_ = kNever;
+  if (last_eval_ == c) return;
+  last_eval_ = c;
+  ++evaluations;
+  const uint64_t next = c_.evaluate(c);
+  if (next != kNever) wake(next);
+}
+
+SynapticMemory::SynapticMemory(const sc_core::sc_module_name& name,
+                               const config::SynapticMemoryConfig& cfg, const sc_time& period)
+    : sc_module(name), socket("socket"), cfg_(cfg), period_(period) {
+  socket.register_b_transport(this, &SynapticMemory::b_transport);
+}
+
+void SynapticMemory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  const uint64_t word_bytes = cfg_.word_bits / 8;
+  const uint64_t addr = trans.get_address(), len = trans.get_data_length();
+  if (addr % word_bytes != 0 || len % word_bytes != 0 || addr + len > cfg_.bytes) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const uint32_t words = uint32_t(len / word_bytes);
+  if (trans.is_read()) reads += words;
+  else writes += words;
+  delay += period_ * double(memory_read_cycles(cfg_, words));
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+MemoryInitiator::MemoryInitiator(const sc_core::sc_module_name& name, uint32_t word_bytes,
+                                 const sc_time& period)
+    : sc_module(name), socket("socket"), word_bytes_(word_bytes), period_(period) {}
+
+uint64_t MemoryInitiator::read(uint64_t word, uint32_t words) {
+  tlm::tlm_generic_payload trans;
+  const size_t len = size_t(words) * word_bytes_;
+  if (scratch_.size() < len) scratch_.resize(len);
+  trans.set_command(tlm::TLM_READ_COMMAND);
+  trans.set_address(word * word_bytes_);
+  trans.set_data_ptr(scratch_.data());
+  trans.set_data_length(uint32_t(len));
+  trans.set_streaming_width(uint32_t(len));
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_time delay = sc_core::SC_ZERO_TIME;
+  socket->b_transport(trans, delay);
+  if (trans.is_response_error()) {
+    throw std::runtime_error(std::string(name()) + ": synaptic memory read outside the memory: " +
+                             trans.get_response_string());
+  }
+  return delay.value() / period_.value();
+}
+
+SystemCChip::SystemCChip(const config::ChipConfig& chip, const models::Network& net,
+                         const models::ExpandedNetwork& ex, const map::Placement& placement) {
+  init_time_resolution();
+  period_ = period_of(chip);
+  model_ = std::make_unique<ChipModel>(chip, net, ex, placement, sched_);
+  auto& noc = model_->noc();
+  for (uint32_t r = 0; r < noc.routers(); ++r) {
+    const std::string name = "router_" + std::to_string(r % chip.mesh.width) + "_" +
+                             std::to_string(r / chip.mesh.width);
+    procs_.push_back(std::make_unique<ComponentProcess>(name.c_str(), noc.router(r), period_));
+    sched_.attach(noc.router(r), *procs_.back());
+  }
+  for (uint32_t t = 0; t < noc.terminals(); ++t) {
+    const std::string name = t == noc.host_terminal() ? std::string("host_port")
+                                                      : "ni_" + std::to_string(t);
+    procs_.push_back(std::make_unique<ComponentProcess>(name.c_str(), noc.term(t), period_));
+    sched_.attach(noc.term(t), *procs_.back());
+  }
+  for (const auto& core : model_->cores()) {
+    const auto& inst = chip.cores[core->index];
+    const auto& type = chip.type_of(inst);
+    const std::string base = safe(inst.name);
+    procs_.push_back(std::make_unique<ComponentProcess>(("core_" + base).c_str(), *core, period_));
+    sched_.attach(*core, *procs_.back());
+    memories_.push_back(std::make_unique<SynapticMemory>(("synmem_" + base).c_str(),
+                                                         type.synaptic_memory, period_));
+    initiators_.push_back(std::make_unique<MemoryInitiator>(
+        ("synmem_port_" + base).c_str(), type.synaptic_memory.word_bits / 8, period_));
+    initiators_.back()->socket.bind(memories_.back()->socket);
+    core->memory = initiators_.back().get();
+  }
+}
+
+StepRecord SystemCChip::step() {
+  // Bring SystemC time to the step's start cycle, then run until no event is left.
+  const uint64_t start = model_->cycle();
+  const uint64_t now = sc_core::sc_time_stamp().value() / period_.value();
+  if (start > now) sc_core::sc_start(period_ * double(start - now));
+  model_->begin_step();
+  sc_core::sc_start();
+  return model_->end_step();
+}
+
+uint64_t SystemCChip::memory_reads() const {
+  uint64_t n = 0;
+  for (const auto& m : memories_) n += m->reads;
+  return n;
+}
+
+}  // namespace neuromesh::chip::sc
