@@ -36,7 +36,9 @@ MeshNoc::MeshNoc(const NocParams& p, Scheduler& scheduler) : p_(p), sched_(sched
     R.credits_.assign(R.ports_, 0);
     R.locked_.assign(R.ports_, -1);
     R.rr_.assign(R.ports_, R.ports_ - 1);
-    R.route_now_.assign(R.ports_, -1);
+    R.out_of_input_.assign(R.ports_, -1);
+    R.requests_.assign(R.ports_, 0);
+    if (R.ports_ > 64) throw std::invalid_argument("a router has at most 64 ports");
     R.flits_out.assign(R.ports_, 0);
     R.in_latency_.assign(R.ports_, p.link_latency[4]);
     const bool has[4] = {R.x_ + 1 < p.width, R.x_ > 0, R.y_ + 1 < p.height, R.y_ > 0};
@@ -115,45 +117,58 @@ int Router::route(const Flit& f, uint64_t) const {
 
 void Router::credit_return(int out, uint64_t cycle) {
   returns_[out].push(cycle);
+  returning_ |= uint64_t{1} << out;
   if (buffered_ > 0) noc_->sched_.wake(*this, cycle);
 }
 
+namespace {
+inline int lowest(uint64_t m) { return __builtin_ctzll(m); }
+}  // namespace
+
 uint64_t Router::evaluate(uint64_t c) {
   MeshNoc& n = *noc_;
-  for (int o = 0; o < ports_; ++o) {
-    while (!returns_[o].empty() && returns_[o].front() <= c) {
-      returns_[o].pop();
+  for (uint64_t m = returning_; m; m &= m - 1) {
+    const int o = lowest(m);
+    auto& r = returns_[o];
+    while (!r.empty() && r.front() <= c) {
+      r.pop();
       ++credits_[o];
     }
+    if (r.empty()) returning_ &= ~(uint64_t{1} << o);
   }
-  // Routes of the heads ready now, computed before any flit moves this cycle.
-  for (int i = 0; i < ports_; ++i) {
-    route_now_[i] = -1;
-    if (in_[i].empty()) continue;
+  // Requests of the flits ready now, routed before any flit moves this cycle.
+  uint64_t wanted = 0;  // outputs with at least one request
+  for (uint64_t m = occupied_; m; m &= m - 1) {
+    const int i = lowest(m);
     const Flit& f = in_[i].front();
-    if (f.ready <= c && f.index == 0) route_now_[i] = route(f, c);
+    if (f.ready > c) continue;
+    const int o = f.index == 0 ? route(f, c) : out_of_input_[i];
+    if (!(wanted >> o & 1)) requests_[o] = 0;
+    wanted |= uint64_t{1} << o;
+    requests_[o] |= uint64_t{1} << i;
   }
-  for (int o = 0; o < ports_; ++o) {
+  for (uint64_t m = wanted; m; m &= m - 1) {
+    const int o = lowest(m);
     if (credits_[o] == 0) continue;
-    int winner = -1;
+    int i;
     if (locked_[o] >= 0) {
-      const int i = locked_[o];
-      if (!in_[i].empty() && in_[i].front().ready <= c) winner = i;
+      if (!(requests_[o] >> locked_[o] & 1)) continue;
+      i = locked_[o];
     } else {
-      for (int k = 1; k <= ports_; ++k) {
-        const int i = (rr_[o] + k) % ports_;
-        if (route_now_[i] == o) {
-          winner = i;
-          break;
-        }
+      // Round robin among head flits: the first requester after the last one granted.
+      uint64_t heads = 0;
+      for (uint64_t q = requests_[o]; q; q &= q - 1) {
+        const int k = lowest(q);
+        if (in_[k].front().index == 0) heads |= uint64_t{1} << k;
       }
+      if (!heads) continue;
+      const uint64_t after = rr_[o] >= 63 ? 0 : heads & ~((uint64_t{2} << rr_[o]) - 1);
+      i = lowest(after ? after : heads);
     }
-    if (winner < 0) continue;
-    const int i = winner;
-    route_now_[i] = -1;
     Flit f = in_[i].front();
     in_[i].pop();
     --buffered_;
+    if (in_[i].empty()) occupied_ &= ~(uint64_t{1} << i);
     // The freed slot's credit goes back over the link the flit came in on.
     const uint64_t back = c + in_latency_[i];
     if (i < kMeshPorts) {
@@ -170,16 +185,21 @@ uint64_t Router::evaluate(uint64_t c) {
     last_active = c;
     if (f.index == 0) {
       rr_[o] = i;
-      if (f.length > 1) locked_[o] = i;
+      if (f.length > 1) {
+        locked_[o] = i;
+        out_of_input_[i] = o;
+      }
     }
-    if (f.index + 1 == f.length) locked_[o] = -1;
+    if (f.index + 1 == f.length) {
+      locked_[o] = -1;
+      out_of_input_[i] = -1;
+    }
     if (o < kMeshPorts) {
       const uint32_t nb = o == kEast ? id_ + 1 : o == kWest ? id_ - 1
                         : o == kNorth ? id_ + n.p_.width : id_ - n.p_.width;
       Router& R = n.routers_[nb];
       f.ready = c + n.p_.link_latency[o] + n.p_.pipeline_stages;
-      R.in_[kOpposite[o]].push(f);
-      ++R.buffered_;
+      R.push(kOpposite[o], f);
       n.sched_.wake(R, f.ready);
       ++n.flit_hops_[o];
       if (f.index == 0) ++n.packets_[f.packet].hops;
@@ -192,27 +212,21 @@ uint64_t Router::evaluate(uint64_t c) {
   }
   // Next cycle at which a buffered flit could move.
   uint64_t next = kNever;
-  for (int i = 0; i < ports_; ++i) {
-    if (in_[i].empty()) continue;
+  for (uint64_t m = occupied_; m; m &= m - 1) {
+    const int i = lowest(m);
     const Flit& f = in_[i].front();
     if (f.ready > c) {
       next = std::min(next, f.ready);
       continue;
     }
-    int outs[2] = {-1, -1};
-    if (f.index > 0) {
-      for (int o = 0; o < ports_; ++o)
-        if (locked_[o] == i) outs[0] = o;
-    } else {
-      outs[0] = route(f, c);
-      if (n.p_.routing == Routing::west_first) {
-        // The other productive direction may free up first.
-        const Terminal& dst = n.terminals_[n.packets_[f.packet].dst];
-        const uint32_t dx = dst.router_ % n.p_.width, dy = dst.router_ / n.p_.width;
-        if (dst.router_ != id_ && dx > x_ && dy != y_) {
-          outs[0] = kEast;
-          outs[1] = dy > y_ ? kNorth : kSouth;
-        }
+    int outs[2] = {f.index > 0 ? out_of_input_[i] : route(f, c), -1};
+    if (f.index == 0 && n.p_.routing == Routing::west_first) {
+      // The other productive direction may free up first.
+      const Terminal& dst = n.terminals_[n.packets_[f.packet].dst];
+      const uint32_t dx = dst.router_ % n.p_.width, dy = dst.router_ / n.p_.width;
+      if (dst.router_ != id_ && dx > x_ && dy != y_) {
+        outs[0] = kEast;
+        outs[1] = dy > y_ ? kNorth : kSouth;
       }
     }
     for (int o : outs) {
@@ -221,6 +235,7 @@ uint64_t Router::evaluate(uint64_t c) {
       else if (!returns_[o].empty()) next = std::min(next, returns_[o].front());
       // else: the credit return that frees it will wake this router.
     }
+    if (next == c + 1) break;
   }
   return next;
 }
@@ -277,8 +292,7 @@ uint64_t Terminal::evaluate(uint64_t c) {
     f.length = pk.flits;
     f.ready = c + n.p_.link_latency[4] + n.p_.pipeline_stages;
     Router& R = n.routers_[router_];
-    R.in_[port_].push(f);
-    ++R.buffered_;
+    R.push(port_, f);
     n.sched_.wake(R, f.ready);
     --credits_;
     if (sent_flits_ == 0) pk.head_sent = c;

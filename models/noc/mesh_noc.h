@@ -103,8 +103,16 @@ class Router final : public Component {
   std::vector<int> locked_;               // input holding each output (wormhole), -1 if none
   std::vector<int> rr_;                   // last input granted each output
   std::vector<uint32_t> in_latency_;      // latency of the link feeding each input
-  std::vector<int> route_now_;            // scratch
+  std::vector<int> out_of_input_;         // output a packet in progress holds, per input (-1)
+  std::vector<uint64_t> requests_;        // scratch: inputs requesting each output
   uint64_t buffered_ = 0;
+  uint64_t occupied_ = 0;                 // inputs with flits (bit per port; ports <= 64)
+  uint64_t returning_ = 0;                // outputs with pending credit returns
+  void push(int port, const Flit& f) {
+    in_[port].push(f);
+    ++buffered_;
+    occupied_ |= uint64_t{1} << port;
+  }
 };
 
 // A terminal: where a core (or the host) injects packets and receives them.

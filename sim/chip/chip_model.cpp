@@ -48,6 +48,11 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
   for (uint32_t c = 0; c < chip.cores.size(); ++c) {
     const map::CoreMap& cm = pl.cores[c];
     if (!cm.used()) continue;
+    if (cm.count > Core::kMaxCoreNeurons) {
+      throw map::MapError("the cycle-accurate core model holds at most " +
+                          std::to_string(Core::kMaxCoreNeurons) + " neurons per core; core " +
+                          chip.cores[c].name + " has " + std::to_string(cm.count));
+    }
     auto core = std::make_unique<Core>();
     Core& k = *core;
     k.chip_ = this;
@@ -57,6 +62,7 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
     k.count = cm.count;
     const auto& inst = chip.cores[c];
     k.terminal_ = noc_->terminal(inst.router_x, inst.router_y, inst.port);
+    k.type_ = &chip.type_of(inst);
     noc_->term(k.terminal_).owner = &k;
     k.neurons = models::LifArray(net.populations[cm.population].params, cm.first, cm.count);
     k.dendrites_ = models::Dendrites(cm.count);
@@ -66,27 +72,45 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
         dendrite_of[t] = k.dendrites_.add_projection(ex.tables[t].max_delay, ex.tables[t].weight_exp);
       }
     }
-    // The core's synaptic memory: each axon's synapses onto this core's neurons.
-    k.syn_.reserve(cm.synapses);
+    // The core's synaptic memory: each axon's synapses onto this core's neurons, filled below.
+    k.syn_.resize(cm.synapses);
+    uint64_t at = 0;
     for (const auto& a : cm.axons) {
-      const auto& tab = ex.tables[a.projection];
       Core::Axon ax;
       ax.dendrite = dendrite_of[a.projection];
       ax.words = a.words;
       ax.word_offset = a.word_offset;
-      ax.begin = k.syn_.size();
-      for (uint64_t s = tab.row[a.pre]; s < tab.row[a.pre + 1]; ++s) {
-        const auto& syn = tab.synapses[s];
-        if (syn.post >= cm.first && syn.post < cm.first + cm.count) {
-          k.syn_.push_back(Core::Syn{syn.post - cm.first, syn.weight, syn.delay, 0});
-        }
-      }
-      ax.end = k.syn_.size();
+      ax.begin = ax.end = at;  // end advances as synapses are filled
+      at += a.synapses;
       k.axons_.push_back(ax);
     }
     core_slot_[c] = int32_t(cores_.size());
     pop_cores_[cm.population].push_back(uint32_t(cores_.size()));
     cores_.push_back(std::move(core));
+  }
+  // Fill every core's synaptic memory in one pass over the synapse tables: the routes of a
+  // source neuron name, per destination core, the axon that holds its synapses there.
+  std::vector<int64_t> axon_at(chip.cores.size(), -1);
+  for (uint32_t k = 0; k < ex.tables.size(); ++k) {
+    const auto& tab = ex.tables[k];
+    const map::RoutingTable& rt =
+        tab.from.is_input ? pl.input_routes[tab.from.index] : pl.population_routes[tab.from.index];
+    const uint32_t n_pre = uint32_t(tab.row.size() - 1);
+    for (uint32_t j = 0; j < n_pre; ++j) {
+      if (tab.row[j] == tab.row[j + 1]) continue;
+      for (uint64_t r = rt.row[j]; r < rt.row[j + 1]; ++r) {
+        const map::Route& route = rt.routes[r];
+        if (pl.cores[route.core].axons[route.axon].projection == k) axon_at[route.core] = route.axon;
+      }
+      for (uint64_t s = tab.row[j]; s < tab.row[j + 1]; ++s) {
+        const auto& syn = tab.synapses[s];
+        const uint32_t c = pl.core_of[tab.to][syn.post];
+        Core& core = *cores_[uint32_t(core_slot_[c])];
+        Core::Axon& ax = core.axons_[uint32_t(axon_at[c])];
+        core.syn_[ax.end++] = Core::Syn::make(syn.post - core.first, syn.weight, syn.delay);
+      }
+      for (uint64_t r = rt.row[j]; r < rt.row[j + 1]; ++r) axon_at[rt.routes[r].core] = -1;
+    }
   }
   for (auto& list : pop_cores_) {
     std::sort(list.begin(), list.end(),
@@ -179,17 +203,15 @@ uint64_t Core::evaluate(uint64_t c) {
     const uint64_t base = step_ + 1;
     if (dendrites_.ring(a.dendrite) == 1) {
       int64_t* slot = dendrites_.slot(a.dendrite, base);
-      for (uint64_t s = a.begin; s < a.end; ++s) slot[syn_[s].local] += int64_t{syn_[s].weight} * payload;
+      for (uint64_t s = a.begin; s < a.end; ++s) slot[syn_[s].local()] += int64_t{syn_[s].weight()} * payload;
     } else {
       for (uint64_t s = a.begin; s < a.end; ++s)
-        dendrites_.slot(a.dendrite, base + syn_[s].delay)[syn_[s].local] += int64_t{syn_[s].weight} * payload;
+        dendrites_.slot(a.dendrite, base + syn_[s].delay())[syn_[s].local()] += int64_t{syn_[s].weight()} * payload;
     }
-    const auto& type = chip.chip_.type_of(chip.chip_.cores[index]);
-    const auto& mem = type.synaptic_memory;
     const uint64_t n = a.end - a.begin;
     const uint64_t read = memory ? memory->read(a.word_offset, a.words)
-                                 : memory_read_cycles(mem, a.words);
-    uint64_t cycles = read + n * type.costs.synaptic_op.latency_cycles;
+                                 : memory_read_cycles(type_->synaptic_memory, a.words);
+    uint64_t cycles = read + n * type_->costs.synaptic_op.latency_cycles;
     cycles = std::max<uint64_t>(cycles, 1);  // one packet per cycle at most
     synapse_free_ = c + cycles;
     synapse_end_ = synapse_free_;

@@ -92,14 +92,20 @@ class Core final : public models::noc::Component {
     uint64_t word_offset = 0;     // address in the synaptic memory, in words
     uint64_t begin = 0, end = 0;  // into syn_
   };
+  // One synapse in 32 bits: target neuron (17 bits), weight (9 bits, signed), delay (6 bits).
   struct Syn {
-    uint32_t local;
-    int16_t weight;
-    uint8_t delay;
-    uint8_t unused;
+    uint32_t bits;
+    static Syn make(uint32_t local, int32_t weight, uint32_t delay) {
+      return Syn{local | (uint32_t(weight) & 0x1FFu) << 17 | delay << 26};
+    }
+    uint32_t local() const { return bits & 0x1FFFFu; }
+    int32_t weight() const { return int32_t(bits << 6) >> 23; }
+    uint32_t delay() const { return bits >> 26; }
   };
+  static constexpr uint32_t kMaxCoreNeurons = 1u << 17;
 
   ChipModel* chip_ = nullptr;
+  const config::CoreTypeConfig* type_ = nullptr;
   uint32_t terminal_ = 0;
   models::Dendrites dendrites_;
   std::vector<Axon> axons_;

@@ -91,7 +91,7 @@ class ChipLoader {
     c_.mesh.width = static_cast<uint32_t>(m.req("width", "an integer").as_uint(1, 1024));
     c_.mesh.height = static_cast<uint32_t>(m.req("height", "an integer").as_uint(1, 1024));
     c_.mesh.cores_per_router =
-        static_cast<uint32_t>(m.req("cores_per_router", "an integer").as_uint(1, 64));
+        static_cast<uint32_t>(m.req("cores_per_router", "an integer").as_uint(1, 32));
   }
 
   uint64_t latency(const Map& m) {
