@@ -92,9 +92,8 @@ void MeshNoc::clear_packets() {
 
 int Router::route(const Flit& f, uint64_t) const {
   const MeshNoc& n = *noc_;
-  const Terminal& dst = n.terminals_[n.packets_[f.packet].dst];
-  const uint32_t dx = dst.router_ % n.p_.width, dy = dst.router_ / n.p_.width;
-  if (dst.router_ == id_) return dst.port_;
+  if (f.dst_router == id_) return int(f.dst_port);
+  const uint32_t dx = f.dst_router % n.p_.width, dy = f.dst_router / n.p_.width;
   switch (n.p_.routing) {
     case Routing::xy:
       if (dx != x_) return dx > x_ ? kEast : kWest;
@@ -291,6 +290,9 @@ uint64_t Terminal::evaluate(uint64_t c) {
     f.index = sent_flits_;
     f.length = pk.flits;
     f.ready = c + n.p_.link_latency[4] + n.p_.pipeline_stages;
+    const Terminal& dst = n.terminals_[pk.dst];
+    f.dst_router = dst.router_;
+    f.dst_port = uint32_t(dst.port_);
     Router& R = n.routers_[router_];
     R.push(port_, f);
     n.sched_.wake(R, f.ready);

@@ -42,6 +42,8 @@ struct Flit {
   uint16_t index = 0;    // 0 = head
   uint16_t length = 1;
   uint64_t ready = 0;    // switchable from (routers) / arrived at (terminals)
+  uint32_t dst_router = 0;
+  uint32_t dst_port = 0;
 };
 
 struct Packet {

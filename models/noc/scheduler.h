@@ -21,6 +21,8 @@ class Component {
   virtual ~Component() = default;
   // Does the work of cycle `c`; returns the next cycle at which it must be evaluated.
   virtual uint64_t evaluate(uint64_t c) = 0;
+  // For a scheduler's own bookkeeping (the SystemC scheduler keeps the component's process here).
+  void* kernel_handle = nullptr;
 
  private:
   friend class Scheduler;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/bench.h"
 #include "sim/app/describe.h"
 #include "sim/app/run.h"
 #include "sim/map/mapper.h"
@@ -99,6 +100,18 @@ int sc_main(int argc, char** argv) {
       ->default_val("fill");
   map_cmd->add_option("--seed", map_seed, "Override every random seed of the network");
 
+  neuromesh::app::BenchOptions bench;
+  auto* bench_cmd = app.add_subcommand(
+      "bench", "Speed and memory of a cycle-accurate run (synaptic events/s, bytes/synapse)");
+  bench_cmd->add_option("--chip", bench.chip, "Chip config YAML")->required();
+  bench_cmd->add_option("--network", bench.network, "Network YAML")->required();
+  bench_cmd->add_option("--steps", bench.steps, "Timesteps")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  bench_cmd->add_option("--kernel", bench.kernel, "Event kernel: systemc or calendar")
+      ->check(CLI::IsMember({"systemc", "calendar"}));
+  bench_cmd->add_option("--strategy", bench.strategy, "Placement strategy")
+      ->check(CLI::IsMember(neuromesh::map::strategy_names()));
+  bench_cmd->add_flag("--json", bench.json, "Print one JSON object");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -112,6 +125,7 @@ int sc_main(int argc, char** argv) {
     if (*validate) return cmd_validate(validate_files);
     if (*describe) return cmd_describe(describe_file, describe_out);
     if (*run_cmd) return neuromesh::app::run_command(run);
+    if (*bench_cmd) return neuromesh::app::bench_command(bench);
     if (*map_cmd) return neuromesh::app::map_command(map_chip, map_network, map_strategy, map_seed);
   } catch (const neuromesh::config::ConfigError& e) {
     std::cerr << e.what() << "\n";

@@ -44,7 +44,7 @@ void ComponentProcess::wake(uint64_t cycle) {
   if (cycle < now) cycle = now;
   if (cycle >= pending_) return;  // an earlier wake is pending; it will ask again if needed
   pending_ = cycle;
-  ev_.notify(period_ * double(cycle - now));
+  ev_.notify(sc_time::from_value(period_.value() * (cycle - now)));
 }
 
 void ComponentProcess::on_wake() {

@@ -12,7 +12,6 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "sim/chip/chip_model.h"
@@ -44,11 +43,10 @@ class ComponentProcess : public sc_core::sc_module {
 
 class SystemCScheduler : public models::noc::Scheduler {
  public:
-  void wake(models::noc::Component& c, uint64_t cycle) override { procs_.at(&c)->wake(cycle); }
-  void attach(models::noc::Component& c, ComponentProcess& p) { procs_[&c] = &p; }
-
- private:
-  std::unordered_map<models::noc::Component*, ComponentProcess*> procs_;
+  void wake(models::noc::Component& c, uint64_t cycle) override {
+    static_cast<ComponentProcess*>(c.kernel_handle)->wake(cycle);
+  }
+  void attach(models::noc::Component& c, ComponentProcess& p) { c.kernel_handle = &p; }
 };
 
 // A core's synaptic memory: banks x word width, access latency, capacity enforced; counts reads.

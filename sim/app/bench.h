@@ -1,0 +1,17 @@
+// `neuromesh bench`: speed and memory of a cycle-accurate run, as JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace neuromesh::app {
+
+struct BenchOptions {
+  std::string chip, network, kernel = "systemc", strategy = "locality";
+  uint64_t steps = 1000;
+  bool json = false;
+};
+
+int bench_command(const BenchOptions& options);
+
+}  // namespace neuromesh::app
