@@ -182,6 +182,7 @@ uint64_t Router::evaluate(uint64_t c) {
     --credits_[o];
     ++flits_out[o];
     last_active = c;
+    if (n.observer) n.observer->flit_sent(id_, o, c);
     if (f.index == 0) {
       rr_[o] = i;
       if (f.length > 1) {
@@ -297,6 +298,7 @@ uint64_t Terminal::evaluate(uint64_t c) {
     R.push(port_, f);
     n.sched_.wake(R, f.ready);
     --credits_;
+    if (n.observer) n.observer->flit_injected(id_, c);
     if (sent_flits_ == 0) pk.head_sent = c;
     if (++sent_flits_ == pk.flits) {
       outbox_.pop_front();

@@ -58,6 +58,16 @@ struct Packet {
 
 class MeshNoc;
 
+// Optional watcher of link activity (waveform tracing).
+class NocObserver {
+ public:
+  virtual ~NocObserver() = default;
+  // A flit left router `router` through output `port` at `cycle`.
+  virtual void flit_sent(uint32_t router, int port, uint64_t cycle) = 0;
+  // A flit left terminal `terminal` towards its router at `cycle`.
+  virtual void flit_injected(uint32_t terminal, uint64_t cycle) = 0;
+};
+
 // Small fixed-capacity FIFO.
 template <typename T>
 class Ring {
@@ -182,6 +192,7 @@ class MeshNoc {
   std::string describe_stuck() const;
 
   uint64_t flit_hops(int dir) const { return flit_hops_[dir]; }
+  NocObserver* observer = nullptr;
 
  private:
   friend class Router;

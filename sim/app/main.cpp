@@ -84,6 +84,17 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
       ->default_val("fill");
   run_cmd->add_option("--seed", run.seed, "Override every random seed of the network");
+  std::string trace_steps = "0:10";
+  run_cmd->add_option("--trace", run.trace, "Write a VCD waveform of router and core activity");
+  run_cmd->add_option("--trace-steps", trace_steps, "Window of steps to trace, FIRST:LAST (LAST excluded)")
+      ->check([](const std::string& s) -> std::string {
+        unsigned long long a = 0, b = 0;
+        char extra = 0;
+        if (std::sscanf(s.c_str(), "%llu:%llu%c", &a, &b, &extra) != 2 || a >= b) {
+          return "expected FIRST:LAST with FIRST < LAST, got '" + s + "'";
+        }
+        return "";
+      });
   run_cmd->add_option("--kernel", run.kernel,
                       "Event kernel of the cycle mode: systemc (the SystemC chip) or calendar "
                       "(the same models under a plain C++ event queue)")
@@ -124,7 +135,13 @@ int sc_main(int argc, char** argv) {
   try {
     if (*validate) return cmd_validate(validate_files);
     if (*describe) return cmd_describe(describe_file, describe_out);
-    if (*run_cmd) return neuromesh::app::run_command(run);
+    if (*run_cmd) {
+      unsigned long long a = 0, b = 0;
+      std::sscanf(trace_steps.c_str(), "%llu:%llu", &a, &b);
+      run.trace_first = a;
+      run.trace_last = b;
+      return neuromesh::app::run_command(run);
+    }
     if (*bench_cmd) return neuromesh::app::bench_command(bench);
     if (*map_cmd) return neuromesh::app::map_command(map_chip, map_network, map_strategy, map_seed);
   } catch (const neuromesh::config::ConfigError& e) {

@@ -13,6 +13,7 @@
 #include "models/functional_sim.h"
 #include "models/noc/scheduler.h"
 #include "sim/chip/chip_model.h"
+#include "sim/chip/chip_trace.h"
 #include "sim/chip/systemc_chip.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/network_config.h"
@@ -119,12 +120,17 @@ int run_command(const RunOptions& o) {
 
   std::unique_ptr<Simulation> sim;
   Cycle* cycle = nullptr;
+  std::unique_ptr<chip::ChipTrace> trace;
+  if (!o.trace.empty() && o.mode != "cycle") {
+    throw map::MapError("--trace needs --mode cycle: the functional mode has no hardware timing");
+  }
   if (o.mode == "cycle") {
     std::unique_ptr<Cycle> c;
     if (o.kernel == "systemc") c = std::make_unique<CycleSystemC>(l);
     else c = std::make_unique<CycleCalendar>(l);
     cycle = c.get();
     sim = std::move(c);
+    if (!o.trace.empty()) trace = std::make_unique<chip::ChipTrace>(cycle->model(), o.trace_first, o.trace_last);
     // The cores hold their own synaptic memories now: the expanded tables can go.
     l.ex = models::ExpandedNetwork{};
   } else {
@@ -180,6 +186,11 @@ int run_command(const RunOptions& o) {
         o.steps, net.name, l.chip.name, o.kernel, cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops,
         seconds, seconds > 0 ? double(ops) / seconds : 0.0);
     std::cout << fmt::format("wrote {0}/spikes.csv, {0}/probes.csv and {0}/report.json\n", o.out);
+    if (trace) {
+      io::write_file_atomic(o.trace, trace->text());
+      std::cout << fmt::format("wrote {} (steps {} to {})\n", o.trace, o.trace_first,
+                               std::min(o.trace_last, o.steps) - 1);
+    }
   } else {
     const auto& c = static_cast<Functional&>(*sim).sim.counters();
     std::cout << fmt::format(

@@ -131,6 +131,7 @@ int64_t ChipModel::v(uint32_t p, uint32_t i) const {
 
 void ChipModel::begin_step() {
   const uint64_t S = start_;
+  if (observer) observer->step_begin(t_, S);
   const auto& costs = [&](const Core& k) -> const config::CoreCosts& {
     return chip_.type_of(chip_.cores[k.index]).costs;
   };
@@ -161,6 +162,7 @@ void ChipModel::begin_step() {
     }
     k.neuron_end_ = time;
     k.counters.neuron_busy_cycles += time - S;
+    if (observer) observer->neuron_unit(k.index, S, time);
     k.synapse_free_ = S;
     k.synapse_end_ = S;
     k.last_packet_ = UINT32_MAX;
@@ -215,6 +217,7 @@ uint64_t Core::evaluate(uint64_t c) {
     cycles = std::max<uint64_t>(cycles, 1);  // one packet per cycle at most
     synapse_free_ = c + cycles;
     synapse_end_ = synapse_free_;
+    if (chip.observer) chip.observer->synaptic_input(index, c, synapse_free_);
     last_packet_ = id;
     ++counters.packets_in;
     counters.synaptic_ops += n;

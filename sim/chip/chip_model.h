@@ -59,6 +59,17 @@ struct StepRecord {
 
 class ChipModel;
 
+// Optional watcher of core activity (waveform tracing).
+class ChipObserver {
+ public:
+  virtual ~ChipObserver() = default;
+  virtual void step_begin(uint64_t step, uint64_t cycle) = 0;
+  // Core `core` (index in ChipConfig::cores) had its neuron update unit busy in [start, end).
+  virtual void neuron_unit(uint32_t core, uint64_t start, uint64_t end) = 0;
+  // ... and its synaptic input unit busy in [start, end) for one packet.
+  virtual void synaptic_input(uint32_t core, uint64_t start, uint64_t end) = 0;
+};
+
 // Where a core reads its synaptic memory. The plain C++ model computes the latency itself; the
 // SystemC chip plugs in a TLM-2.0 target (sim/chip/systemc_chip.h). Both give the same cycles.
 class SynapticMemoryPort {
@@ -141,6 +152,7 @@ class ChipModel {
   const std::vector<std::unique_ptr<Core>>& cores() const { return cores_; }
   models::noc::MeshNoc& noc() { return *noc_; }
   const config::ChipConfig& config() const { return chip_; }
+  ChipObserver* observer = nullptr;
 
   // Packet sizes in flits: a binary spike message is 32 bits, a graded one 32 + 24.
   uint16_t spike_flits() const { return spike_flits_; }
