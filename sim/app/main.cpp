@@ -12,6 +12,7 @@
 
 #include "sim/app/bench.h"
 #include "sim/app/describe.h"
+#include "sim/app/noc_sweep.h"
 #include "sim/app/run.h"
 #include "sim/map/mapper.h"
 #include "sim/config/chip_config.h"
@@ -123,6 +124,19 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember(neuromesh::map::strategy_names()));
   bench_cmd->add_flag("--json", bench.json, "Print one JSON object");
 
+  neuromesh::app::NocSweepOptions noc;
+  auto* noc_cmd = app.add_subcommand(
+      "noc", "Latency vs offered load of the chip's router on a mesh, uniform random traffic (CSV)");
+  noc_cmd->add_option("--chip", noc.chip, "Chip config YAML (its router section is used)")->required();
+  noc_cmd->add_option("--width", noc.width, "Mesh width")->check(CLI::Range(1u, 64u));
+  noc_cmd->add_option("--height", noc.height, "Mesh height")->check(CLI::Range(1u, 64u));
+  noc_cmd->add_option("--rates", noc.rates, "Offered loads, flits per terminal per cycle")
+      ->required()->check(CLI::Range(0.0, 1.0));
+  noc_cmd->add_option("--flits", noc.flits, "Flits per packet")->check(CLI::Range(1u, 64u));
+  noc_cmd->add_option("--warmup", noc.warmup, "Warm-up cycles")->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30));
+  noc_cmd->add_option("--measure", noc.measure, "Measured cycles")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
+  noc_cmd->add_option("--seed", noc.seed, "Traffic seed");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -142,6 +156,7 @@ int sc_main(int argc, char** argv) {
       run.trace_last = b;
       return neuromesh::app::run_command(run);
     }
+    if (*noc_cmd) return neuromesh::app::noc_sweep_command(noc);
     if (*bench_cmd) return neuromesh::app::bench_command(bench);
     if (*map_cmd) return neuromesh::app::map_command(map_chip, map_network, map_strategy, map_seed);
   } catch (const neuromesh::config::ConfigError& e) {
