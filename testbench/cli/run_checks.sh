@@ -58,6 +58,16 @@ case "$check" in
       grep -q '"schema": "neuromesh.report"' "$tmp/c_$n/report.json" || fail "$n: report.json"
     done
     ;;
+  trace)
+    "$nm" run --chip "$chip" --network "$src/configs/networks/synfire.yaml" --steps 10 --out "$tmp/t" --mode cycle --trace "$tmp/t/w.vcd" --trace-steps 2:4 >/dev/null || fail "trace run"
+    grep -q '^\$enddefinitions' "$tmp/t/w.vcd" || fail "no VCD header"
+    grep -q 'synaptic_input_busy' "$tmp/t/w.vcd" || fail "no core signals"
+    # The timestep signal takes exactly the traced steps 2 and 3.
+    code=$(awk '$5 == "timestep" {print $4}' "$tmp/t/w.vcd")
+    [ "$(grep -c " $code\$" "$tmp/t/w.vcd")" -eq 3 ] || fail "timestep signal: initial value and steps 2 and 3 expected"
+    "$nm" run --chip "$chip" --network "$src/configs/networks/synfire.yaml" --steps 10 --out "$tmp/t2" --trace "$tmp/t2/w.vcd" >/dev/null 2>&1
+    [ $? -eq 2 ] || fail "--trace without --mode cycle should exit 2"
+    ;;
   *) fail "unknown check $check" ;;
 esac
 echo "ok: $check"
