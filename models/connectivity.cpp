@@ -143,7 +143,9 @@ ExpandedNetwork expand(const Network& net, uint64_t max_synapses) {
       t.max_delay = std::max(t.max_delay, d);
     });
     while (filled_rows <= n_pre) t.row[filled_rows++] = t.synapses.size();
-    t.synapses.shrink_to_fit();
+    // Give back a reservation that was much too big (quantisation dropped many weights); a small
+    // excess is cheaper to keep than to copy.
+    if (t.synapses.size() < t.synapses.capacity() / 8 * 7) t.synapses.shrink_to_fit();
     out.total_synapses += t.synapses.size();
     out.tables.push_back(std::move(t));
   }

@@ -131,8 +131,10 @@ int run_command(const RunOptions& o) {
     cycle = c.get();
     sim = std::move(c);
     if (!o.trace.empty()) trace = std::make_unique<chip::ChipTrace>(cycle->model(), o.trace_first, o.trace_last);
-    // The cores hold their own synaptic memories now: the expanded tables can go.
+    // The cores hold their own synaptic memories now: the expanded tables and the mapper's
+    // per-axon lists can go.
     l.ex = models::ExpandedNetwork{};
+    for (auto& cm : l.placement.cores) std::vector<map::AxonList>().swap(cm.axons);
   } else {
     sim = std::make_unique<Functional>(net, l.ex);
   }

@@ -73,14 +73,18 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
       }
     }
     // The core's synaptic memory: each axon's synapses onto this core's neurons, filled below.
+    if (cm.synapses >= (uint64_t{1} << 32) || cm.words_used >= (uint64_t{1} << 32)) {
+      throw map::MapError("core " + chip.cores[c].name + " holds more than 2^32 synapses or words");
+    }
     k.syn_.resize(cm.synapses);
     uint64_t at = 0;
+    k.axons_.reserve(cm.axons.size());
     for (const auto& a : cm.axons) {
       Core::Axon ax;
       ax.dendrite = dendrite_of[a.projection];
       ax.words = a.words;
-      ax.word_offset = a.word_offset;
-      ax.begin = ax.end = at;  // end advances as synapses are filled
+      ax.word_offset = uint32_t(a.word_offset);
+      ax.begin = ax.end = uint32_t(at);  // end advances as synapses are filled
       at += a.synapses;
       k.axons_.push_back(ax);
     }

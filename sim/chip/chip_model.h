@@ -100,8 +100,8 @@ class Core final : public models::noc::Component {
   struct Axon {
     uint32_t dendrite = 0;        // projection's index in this core's Dendrites
     uint32_t words = 0;
-    uint64_t word_offset = 0;     // address in the synaptic memory, in words
-    uint64_t begin = 0, end = 0;  // into syn_
+    uint32_t word_offset = 0;     // address in the synaptic memory, in words
+    uint32_t begin = 0, end = 0;  // into syn_
   };
   // One synapse in 32 bits: target neuron (17 bits), weight (9 bits, signed), delay (6 bits).
   struct Syn {

@@ -30,8 +30,8 @@ struct AxonList {
   uint32_t projection = 0;
   uint32_t pre = 0;
   uint32_t synapses = 0;
-  uint64_t word_offset = 0;
   uint32_t words = 0;
+  uint64_t word_offset = 0;
 };
 
 struct CoreMap {
