@@ -85,6 +85,9 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
       ->default_val("fill");
   run_cmd->add_option("--seed", run.seed, "Override every random seed of the network");
+  run_cmd->add_option("--power-window", run.power_window,
+                      "Steps over which peak power is averaged (report)")
+      ->check(CLI::Range(1u, 1000000u));
   std::string trace_steps = "0:10";
   run_cmd->add_option("--trace", run.trace, "Write a VCD waveform of router and core activity");
   run_cmd->add_option("--trace-steps", trace_steps, "Window of steps to trace, FIRST:LAST (LAST excluded)")

@@ -19,6 +19,7 @@
 #include "sim/config/network_config.h"
 #include "sim/io/atomic_file.h"
 #include "sim/map/mapper.h"
+#include "sim/app/describe.h"
 #include "sim/report/report.h"
 
 namespace neuromesh::app {
@@ -176,10 +177,14 @@ int run_command(const RunOptions& o) {
   io::write_file_atomic((out / "spikes.csv").string(), fmt::to_string(spikes));
   io::write_file_atomic((out / "probes.csv").string(), fmt::to_string(probes));
   if (cycle) {
-    report::RunInfo info{o.mode, o.strategy, o.steps, synapses};
-    io::write_file_atomic((out / "report.json").string(),
-                          report::report_json(l.chip, net, l.placement, cycle->model(),
-                                              cycle->records, info));
+    report::RunInfo info{o.mode, o.strategy, o.kernel, o.steps, synapses, o.power_window};
+    const auto rep = report::make_report(l.chip, net, l.placement, cycle->model(), cycle->records,
+                                         info, describe_chip(l.chip));
+    io::write_file_atomic((out / "report.json").string(), rep.json);
+    io::write_file_atomic((out / "steps.csv").string(), rep.steps_csv);
+    io::write_file_atomic((out / "cores.csv").string(), rep.cores_csv);
+    io::write_file_atomic((out / "links.csv").string(), rep.links_csv);
+    io::write_file_atomic((out / "report.html").string(), rep.html);
     uint64_t cycles = 0, ops = 0;
     for (const auto& r : cycle->records) cycles += r.cycles(), ops += r.synaptic_ops;
     std::cout << fmt::format(
@@ -187,7 +192,9 @@ int run_command(const RunOptions& o) {
         "synaptic ops; {:.3f} s wall ({:.3g} synaptic ops/s)\n",
         o.steps, net.name, l.chip.name, o.kernel, cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops,
         seconds, seconds > 0 ? double(ops) / seconds : 0.0);
-    std::cout << fmt::format("wrote {0}/spikes.csv, {0}/probes.csv and {0}/report.json\n", o.out);
+    std::cout << fmt::format("wrote {0}/spikes.csv, {0}/probes.csv, {0}/report.json, "
+                             "{0}/report.html, {0}/steps.csv, {0}/cores.csv, {0}/links.csv\n",
+                             o.out);
     if (trace) {
       io::write_file_atomic(o.trace, trace->text());
       std::cout << fmt::format("wrote {} (steps {} to {})\n", o.trace, o.trace_first,

@@ -12,6 +12,7 @@ struct RunOptions {
   uint64_t steps = 0;
   std::string trace;                    // VCD file, empty: none
   uint64_t trace_first = 0, trace_last = 10;
+  uint32_t power_window = 10;           // steps over which peak power is averaged
   std::optional<uint64_t> seed;
 };
 

@@ -124,6 +124,12 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
   spiked_.resize(net.populations.size());
 }
 
+double ChipModel::static_mw() const {
+  double mw = 0;
+  for (const auto& core : chip_.cores) mw += chip_.type_of(core).costs.static_power.mw;
+  return mw + double(chip_.mesh.width * chip_.mesh.height) * chip_.router.static_power.mw;
+}
+
 int64_t ChipModel::u(uint32_t p, uint32_t i) const {
   const Core& k = *cores_[uint32_t(core_slot_[pl_.core_of[p][i]])];
   return k.neurons.u(i - k.first);
@@ -264,8 +270,11 @@ StepRecord ChipModel::end_step() {
       rec.barrier_cycles = chip_.timing.barrier.latency_cycles;
       break;
     case config::TimingModel::fixed_tick: {
-      const uint64_t tick = uint64_t(chip_.timing.tick_ns / chip_.clock.cycle_ns + 0.5);
-      rec.barrier_cycles = rec.active_cycles < tick ? tick - rec.active_cycles : 0;
+      // The next step starts at the next tick boundary; a step that overruns its tick makes the
+      // chip miss ticks (the report counts the overruns).
+      const uint64_t tick = std::max<uint64_t>(1, uint64_t(chip_.timing.tick_ns / chip_.clock.cycle_ns + 0.5));
+      const uint64_t ticks = rec.active_cycles / tick + 1;
+      rec.barrier_cycles = ticks * tick - rec.active_cycles;
       break;
     }
     case config::TimingModel::analog:
@@ -290,13 +299,48 @@ StepRecord ChipModel::end_step() {
   rec.packets = noc_->packet_count();
   for (const auto& k : cores_) rec.spikes += k->spiked_.size();
   rec.input_spikes = input_spikes_;
-  uint64_t ops = 0, hops = 0;
-  for (const auto& k : cores_) ops += k->counters.synaptic_ops;
-  for (int d = 0; d < 4; ++d) hops += noc_->flit_hops(d);
-  rec.synaptic_ops = ops - prev_synaptic_ops_;
-  rec.flit_hops = hops - prev_flit_hops_;
-  prev_synaptic_ops_ = ops;
-  prev_flit_hops_ = hops;
+  CoreCounters now;
+  for (const auto& k : cores_) {
+    now.synaptic_ops += k->counters.synaptic_ops;
+    now.neuron_updates_active += k->counters.neuron_updates_active;
+    now.neuron_updates_inactive += k->counters.neuron_updates_inactive;
+    now.memory_reads += k->counters.memory_reads;
+  }
+  rec.synaptic_ops = now.synaptic_ops - prev_.synaptic_ops;
+  rec.neuron_updates_active = now.neuron_updates_active - prev_.neuron_updates_active;
+  rec.neuron_updates_inactive = now.neuron_updates_inactive - prev_.neuron_updates_inactive;
+  rec.memory_reads = now.memory_reads - prev_.memory_reads;
+  prev_ = now;
+  for (int d = 0; d < 4; ++d) {
+    rec.hops_by_dir[d] = noc_->flit_hops(d) - prev_hops_[d];
+    prev_hops_[d] = noc_->flit_hops(d);
+    rec.flit_hops += rec.hops_by_dir[d];
+  }
+  // Energy of the step: every event charged once, at the cost of the core type that did it.
+  double pj = 0;
+  for (const auto& k : cores_) {
+    const auto& cc = k->type_->costs;
+    const CoreCounters& c = k->counters;
+    pj += double(c.synaptic_ops - k->prev_.synaptic_ops) * cc.synaptic_op.energy_pj +
+          double(c.neuron_updates_active - k->prev_.neuron_updates_active) * cc.neuron_update_active.energy_pj +
+          double(c.neuron_updates_inactive - k->prev_.neuron_updates_inactive) * cc.neuron_update_inactive.energy_pj +
+          double(c.spikes - k->prev_.spikes) * cc.spike_generation.energy_pj +
+          double(c.memory_reads - k->prev_.memory_reads) * cc.memory_read.energy_pj;
+    k->prev_ = c;
+  }
+  uint64_t delivered = 0;
+  for (uint32_t r = 0; r < noc_->routers(); ++r) {
+    const auto& out = noc_->router(r).flits_out;
+    for (size_t o = models::noc::kMeshPorts; o < out.size(); ++o) delivered += out[o];
+  }
+  rec.flits_delivered = delivered - prev_delivered_;
+  prev_delivered_ = delivered;
+  for (int d = 0; d < 4; ++d) pj += double(rec.hops_by_dir[d]) * chip_.router.hop[d].energy_pj;
+  pj += double(rec.flits_delivered) * chip_.router.hop[int(config::Direction::local)].energy_pj;
+  if (chip_.timing.model == config::TimingModel::barrier) pj += chip_.timing.barrier.energy_pj;
+  rec.dynamic_pj = pj;
+  rec.ns = double(rec.cycles()) * chip_.clock.cycle_ns;
+  rec.static_pj = static_mw() * rec.ns;  // mW x ns = pJ
   input_spikes_ = 0;
   noc_->clear_packets();
   start_ = end + rec.barrier_cycles;

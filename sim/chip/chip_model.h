@@ -55,6 +55,12 @@ struct StepRecord {
   uint64_t synaptic_input_end = 0;
   CriticalPath critical;
   uint64_t spikes = 0, input_spikes = 0, packets = 0, synaptic_ops = 0, flit_hops = 0;
+  uint64_t neuron_updates_active = 0, neuron_updates_inactive = 0, memory_reads = 0;
+  uint64_t hops_by_dir[4] = {0, 0, 0, 0};  // flits that crossed an east/west/north/south link
+  uint64_t flits_delivered = 0;            // flits ejected to cores (local links)
+  double dynamic_pj = 0;                   // energy of this step's events (see sim/report/energy.h)
+  double static_pj = 0;                    // static power x this step's duration
+  double ns = 0;                           // duration
 };
 
 class ChipModel;
@@ -126,6 +132,7 @@ class Core final : public models::noc::Component {
   uint64_t step_ = 0;
   uint64_t neuron_end_ = 0, synapse_free_ = 0, synapse_end_ = 0;
   uint32_t last_packet_ = UINT32_MAX;
+  CoreCounters prev_;  // at the end of the last step
 };
 
 class ChipModel {
@@ -153,6 +160,8 @@ class ChipModel {
   models::noc::MeshNoc& noc() { return *noc_; }
   const config::ChipConfig& config() const { return chip_; }
   ChipObserver* observer = nullptr;
+  // Static power of the whole chip: every core (used or not) and every router.
+  double static_mw() const;
 
   // Packet sizes in flits: a binary spike message is 32 bits, a graded one 32 + 24.
   uint16_t spike_flits() const { return spike_flits_; }
@@ -175,7 +184,9 @@ class ChipModel {
   uint16_t spike_flits_ = 1, graded_flits_ = 2;
   uint64_t t_ = 0, start_ = 0;
   uint64_t input_spikes_ = 0;
-  uint64_t prev_synaptic_ops_ = 0, prev_flit_hops_ = 0;
+  CoreCounters prev_;                      // chip-wide totals at the end of the last step
+  uint64_t prev_hops_[4] = {0, 0, 0, 0};
+  uint64_t prev_delivered_ = 0;
 };
 
 }  // namespace neuromesh::chip

@@ -140,7 +140,7 @@ StepRecord SystemCChip::step() {
   const uint64_t now = sc_core::sc_time_stamp().value() / period_.value();
   if (start > now) sc_core::sc_start(period_ * double(start - now));
   model_->begin_step();
-  sc_core::sc_start();
+  if (sc_core::sc_pending_activity()) sc_core::sc_start();
   return model_->end_step();
 }
 

@@ -1,8 +1,11 @@
 #include "sim/report/report.h"
 
-#include <nlohmann/json.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "sim/report/html.h"
 
 namespace neuromesh::report {
 
@@ -10,12 +13,21 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 const char* kPortName[4] = {"east", "west", "north", "south"};
-}
 
-std::string report_json(const config::ChipConfig& chip, const models::Network& net,
-                        const map::Placement& pl, chip::ChipModel& model,
-                        const std::vector<chip::StepRecord>& steps, const RunInfo& info) {
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+}  // namespace
+
+Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
+                    const map::Placement& pl, chip::ChipModel& model,
+                    const std::vector<chip::StepRecord>& steps, const RunInfo& info,
+                    const std::string& chip_summary) {
   const double ns = chip.clock.cycle_ns;
+  const EnergyReport energy = compute_energy(model, steps, info.power_window);
   Json j;
   j["schema"] = "neuromesh.report";
   j["version"] = kSchemaVersion;
@@ -29,18 +41,20 @@ std::string report_json(const config::ChipConfig& chip, const models::Network& n
                          {"cores_per_router", chip.mesh.cores_per_router}}},
                {"cores", chip.cores.size()},
                {"routing", chip.router.routing},
+               {"input_buffer_flits", chip.router.input_buffer_flits},
                {"timing", config::to_string(chip.timing.model)}};
   uint64_t neurons = 0;
   for (const auto& p : net.populations) neurons += p.size;
   j["network"] = {{"name", net.name}, {"file", net.file}, {"seed", net.seed},
                   {"neurons", neurons}, {"synapses", info.synapses}};
-  j["run"] = {{"mode", info.mode}, {"strategy", info.strategy}, {"steps", info.steps},
-              {"cores_used", pl.cores_used()}};
+  j["run"] = {{"mode", info.mode}, {"kernel", info.kernel}, {"strategy", info.strategy},
+              {"steps", info.steps}, {"cores_used", pl.cores_used()}};
 
   // Per step.
   Json js = Json::array();
   std::vector<uint64_t> cycles;
-  uint64_t total_cycles = 0;
+  uint64_t total_cycles = 0, overruns = 0;
+  double min_slack_ns = -1;
   for (const auto& s : steps) {
     Json c = {{"component", s.critical.component}};
     if (s.critical.packet_src_core != -2) {
@@ -54,7 +68,7 @@ std::string report_json(const config::ChipConfig& chip, const models::Network& n
     js.push_back({{"step", s.step},
                   {"start_cycle", s.start_cycle},
                   {"cycles", s.cycles()},
-                  {"ns", double(s.cycles()) * ns},
+                  {"ns", s.ns},
                   {"breakdown_cycles", {{"neuron_update", s.neuron_update_cycles},
                                         {"synaptic_input_end", s.synaptic_input_end},
                                         {"active", s.active_cycles},
@@ -64,19 +78,28 @@ std::string report_json(const config::ChipConfig& chip, const models::Network& n
                   {"input_spikes", s.input_spikes},
                   {"packets", s.packets},
                   {"synaptic_ops", s.synaptic_ops},
-                  {"flit_hops", s.flit_hops}});
+                  {"neuron_updates_active", s.neuron_updates_active},
+                  {"neuron_updates_inactive", s.neuron_updates_inactive},
+                  {"memory_reads", s.memory_reads},
+                  {"flit_hops", s.flit_hops},
+                  {"dynamic_pj", s.dynamic_pj},
+                  {"static_pj", s.static_pj},
+                  {"power_mw", s.ns > 0 ? (s.dynamic_pj + s.static_pj) / s.ns : 0.0}});
     cycles.push_back(s.cycles());
     total_cycles += s.cycles();
+    if (chip.timing.model == config::TimingModel::fixed_tick) {
+      const double slack = chip.timing.tick_ns - double(s.active_cycles) * ns;
+      if (slack < 0) ++overruns;
+      if (min_slack_ns < 0 || slack < min_slack_ns) min_slack_ns = slack;
+    }
   }
 
-  // Totals.
   chip::CoreCounters t;
   for (const auto& k : model.cores()) {
     const auto& c = k->counters;
     t.neuron_updates_active += c.neuron_updates_active;
     t.neuron_updates_inactive += c.neuron_updates_inactive;
     t.spikes += c.spikes;
-    t.packets_out += c.packets_out;
     t.packets_in += c.packets_in;
     t.synaptic_ops += c.synaptic_ops;
     t.memory_reads += c.memory_reads;
@@ -86,15 +109,38 @@ std::string report_json(const config::ChipConfig& chip, const models::Network& n
   for (int d = 0; d < 4; ++d) hops[kPortName[d]] = noc.flit_hops(d);
   uint64_t input_spikes = 0;
   for (const auto& s : steps) input_spikes += s.input_spikes;
-  std::sort(cycles.begin(), cycles.end());
+  std::vector<uint64_t> sorted = cycles;
+  std::sort(sorted.begin(), sorted.end());
   auto pct = [&](double q) -> uint64_t {
-    if (cycles.empty()) return 0;
-    return cycles[std::min(cycles.size() - 1, size_t(q * double(cycles.size() - 1) + 0.5))];
+    if (sorted.empty()) return 0;
+    return sorted[std::min(sorted.size() - 1, size_t(q * double(sorted.size() - 1) + 0.5))];
   };
+  Json cats = Json::array();
+  for (const auto& c : energy.categories) {
+    cats.push_back({{"name", c.name},
+                    {"events", c.count},
+                    {"energy_pj", c.energy_pj},
+                    {"share", energy.total_pj() > 0 ? c.energy_pj / energy.total_pj() : 0.0},
+                    {"source", c.source}});
+  }
+  cats.push_back({{"name", "static"},
+                  {"events", 0},
+                  {"energy_pj", energy.static_pj},
+                  {"share", energy.total_pj() > 0 ? energy.static_pj / energy.total_pj() : 0.0},
+                  {"source", "static power of every core and router x simulated time"}});
+  const double time_ns = double(total_cycles) * ns;
+  Json latency = {{"time_ns", time_ns},
+                  {"timesteps_per_second", time_ns > 0 ? double(steps.size()) / time_ns * 1e9 : 0.0},
+                  {"step_cycles", {{"min", pct(0)}, {"median", pct(0.5)}, {"p99", pct(0.99)},
+                                   {"max", pct(1)}}},
+                  {"step_ns", {{"min", double(pct(0)) * ns}, {"median", double(pct(0.5)) * ns},
+                               {"p99", double(pct(0.99)) * ns}, {"max", double(pct(1)) * ns}}}};
+  if (chip.timing.model == config::TimingModel::fixed_tick) {
+    latency["tick"] = {{"tick_ns", chip.timing.tick_ns}, {"overruns", overruns},
+                       {"min_slack_ns", min_slack_ns}};
+  }
   j["totals"] = {{"cycles", total_cycles},
-                 {"ns", double(total_cycles) * ns},
-                 {"step_cycles", {{"min", pct(0)}, {"median", pct(0.5)}, {"p99", pct(0.99)},
-                                  {"max", pct(1)}}},
+                 {"ns", time_ns},
                  {"synaptic_ops", t.synaptic_ops},
                  {"neuron_updates_active", t.neuron_updates_active},
                  {"neuron_updates_inactive", t.neuron_updates_inactive},
@@ -102,16 +148,27 @@ std::string report_json(const config::ChipConfig& chip, const models::Network& n
                  {"input_spikes", input_spikes},
                  {"packets", t.packets_in},
                  {"memory_reads", t.memory_reads},
-                 {"flit_hops", hops}};
+                 {"flit_hops", hops},
+                 {"latency", latency},
+                 {"energy", {{"total_pj", energy.total_pj()},
+                             {"dynamic_pj", energy.dynamic_pj},
+                             {"static_pj", energy.static_pj},
+                             {"pj_per_synaptic_op", t.synaptic_ops ? energy.total_pj() / double(t.synaptic_ops) : 0.0},
+                             {"by_category", cats}}},
+                 {"power", {{"average_mw", energy.average_mw},
+                            {"peak_mw", energy.peak_mw},
+                            {"peak_window_steps", energy.window},
+                            {"peak_first_step", energy.peak_first_step},
+                            {"static_mw", energy.core_static_mw + energy.router_static_mw}}}};
   j["steps"] = js;
 
-  // Per core.
   Json jc = Json::array();
   for (const auto& k : model.cores()) {
     const auto& inst = chip.cores[k->index];
     const auto& c = k->counters;
     jc.push_back({{"name", inst.name},
                   {"router", {inst.router_x, inst.router_y}},
+                  {"port", inst.port},
                   {"population", net.populations[k->population].name},
                   {"first", k->first},
                   {"neurons", k->count},
@@ -122,6 +179,7 @@ std::string report_json(const config::ChipConfig& chip, const models::Network& n
                   {"packets_in", c.packets_in},
                   {"synaptic_ops", c.synaptic_ops},
                   {"memory_reads", c.memory_reads},
+                  {"dynamic_pj", energy.core_pj[k->index]},
                   {"neuron_unit_utilization",
                    total_cycles ? double(c.neuron_busy_cycles) / double(total_cycles) : 0.0},
                   {"synapse_unit_utilization",
@@ -129,22 +187,64 @@ std::string report_json(const config::ChipConfig& chip, const models::Network& n
   }
   j["cores"] = jc;
 
-  // Per link (router output port).
   Json jl = Json::array();
   for (uint32_t r = 0; r < noc.routers(); ++r) {
     const auto& R = noc.router(r);
     for (size_t o = 0; o < R.flits_out.size(); ++o) {
       if (R.flits_out[o] == 0) continue;
       const std::string dir = o < 4 ? kPortName[o] : "local" + std::to_string(o - 4);
+      const int d = o < 4 ? int(o) : 4;
       jl.push_back({{"router", {r % chip.mesh.width, r / chip.mesh.width}},
                     {"port", dir},
                     {"flits", R.flits_out[o]},
+                    {"energy_pj", double(R.flits_out[o]) * chip.router.hop[d].energy_pj},
                     {"utilization",
                      total_cycles ? double(R.flits_out[o]) / double(total_cycles) : 0.0}});
     }
   }
   j["links"] = jl;
-  return j.dump(1) + "\n";
+
+  Outputs out;
+  out.json = j.dump(1) + "\n";
+  std::string s = "step,start_cycle,cycles,ns,neuron_update_cycles,synaptic_input_end_cycles,"
+                  "barrier_cycles,critical_path,spikes,input_spikes,packets,synaptic_ops,"
+                  "neuron_updates_active,neuron_updates_inactive,memory_reads,flit_hops,"
+                  "dynamic_pj,static_pj,power_mw\n";
+  for (const auto& r : steps) {
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.step,
+                     r.start_cycle, r.cycles(), r.ns, r.neuron_update_cycles,
+                     r.synaptic_input_end, r.barrier_cycles, csv_field(r.critical.component),
+                     r.spikes, r.input_spikes, r.packets, r.synaptic_ops, r.neuron_updates_active,
+                     r.neuron_updates_inactive, r.memory_reads, r.flit_hops, r.dynamic_pj,
+                     r.static_pj, r.ns > 0 ? (r.dynamic_pj + r.static_pj) / r.ns : 0.0);
+  }
+  out.steps_csv = s;
+  s = "core,router_x,router_y,population,first,neurons,neuron_updates_active,"
+      "neuron_updates_inactive,spikes,packets_out,packets_in,synaptic_ops,memory_reads,"
+      "dynamic_pj,neuron_unit_utilization,synapse_unit_utilization\n";
+  for (const auto& c : jc) {
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                     csv_field(c["name"].get<std::string>()), c["router"][0].get<uint32_t>(),
+                     c["router"][1].get<uint32_t>(), c["population"].get<std::string>(),
+                     c["first"].get<uint32_t>(), c["neurons"].get<uint32_t>(),
+                     c["neuron_updates_active"].get<uint64_t>(),
+                     c["neuron_updates_inactive"].get<uint64_t>(), c["spikes"].get<uint64_t>(),
+                     c["packets_out"].get<uint64_t>(), c["packets_in"].get<uint64_t>(),
+                     c["synaptic_ops"].get<uint64_t>(), c["memory_reads"].get<uint64_t>(),
+                     c["dynamic_pj"].get<double>(), c["neuron_unit_utilization"].get<double>(),
+                     c["synapse_unit_utilization"].get<double>());
+  }
+  out.cores_csv = s;
+  s = "router_x,router_y,port,flits,energy_pj,utilization\n";
+  for (const auto& l : jl) {
+    s += fmt::format("{},{},{},{},{},{}\n", l["router"][0].get<uint32_t>(),
+                     l["router"][1].get<uint32_t>(), l["port"].get<std::string>(),
+                     l["flits"].get<uint64_t>(), l["energy_pj"].get<double>(),
+                     l["utilization"].get<double>());
+  }
+  out.links_csv = s;
+  out.html = render_html(j, chip_summary);
+  return out;
 }
 
 }  // namespace neuromesh::report

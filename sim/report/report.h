@@ -1,4 +1,5 @@
-// report.json: what a cycle-accurate run measured. Schema: docs/report-schema.md.
+// What a cycle-accurate run measured, for scripts (report.json, steps.csv, cores.csv, links.csv)
+// and for people (report.html). Schema: docs/report-schema.md.
 #pragma once
 
 #include <cstdint>
@@ -9,19 +10,27 @@
 #include "sim/chip/chip_model.h"
 #include "sim/config/chip_config.h"
 #include "sim/map/mapper.h"
+#include "sim/report/energy.h"
 
 namespace neuromesh::report {
 
 constexpr int kSchemaVersion = 1;
 
 struct RunInfo {
-  std::string mode, strategy;
+  std::string mode, strategy, kernel;
   uint64_t steps = 0;
   uint64_t synapses = 0;
+  uint32_t power_window = 10;
 };
 
-std::string report_json(const config::ChipConfig& chip, const models::Network& net,
-                        const map::Placement& placement, chip::ChipModel& model,
-                        const std::vector<chip::StepRecord>& steps, const RunInfo& info);
+struct Outputs {
+  std::string json, steps_csv, cores_csv, links_csv, html;
+};
+
+// `chip_summary` is the text of `neuromesh describe` (shown in the HTML with the sources).
+Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
+                    const map::Placement& placement, chip::ChipModel& model,
+                    const std::vector<chip::StepRecord>& steps, const RunInfo& info,
+                    const std::string& chip_summary);
 
 }  // namespace neuromesh::report
