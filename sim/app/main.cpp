@@ -18,6 +18,7 @@
 #include "sim/config/chip_config.h"
 #include "sim/config/config_error.h"
 #include "sim/io/atomic_file.h"
+#include "sim/report/compare.h"
 
 namespace {
 
@@ -140,6 +141,11 @@ int sc_main(int argc, char** argv) {
   noc_cmd->add_option("--measure", noc.measure, "Measured cycles")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
   noc_cmd->add_option("--seed", noc.seed, "Traffic seed");
 
+  std::vector<std::string> compare_files;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Key figures of several report.json files side by side, ratios against the first");
+  compare_cmd->add_option("reports", compare_files, "report.json files")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -158,6 +164,10 @@ int sc_main(int argc, char** argv) {
       run.trace_first = a;
       run.trace_last = b;
       return neuromesh::app::run_command(run);
+    }
+    if (*compare_cmd) {
+      std::cout << neuromesh::report::compare_reports(compare_files);
+      return 0;
     }
     if (*noc_cmd) return neuromesh::app::noc_sweep_command(noc);
     if (*bench_cmd) return neuromesh::app::bench_command(bench);
