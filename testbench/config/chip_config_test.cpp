@@ -327,6 +327,8 @@ TEST(ChipConfig, Loihi2HasThePublishedFigures) {
   EXPECT_EQ(t.costs.neuron_update_inactive.latency_cycles, 53u);
   EXPECT_EQ(c.router.pipeline_stages + c.router.hop[int(Direction::east)].latency_cycles, 41u);
   EXPECT_EQ(c.router.pipeline_stages + c.router.hop[int(Direction::north)].latency_cycles, 65u);
+  // Within a tile: core -> router -> core = 2.1 ns.
+  EXPECT_EQ(2 * c.router.hop[int(Direction::local)].latency_cycles + c.router.pipeline_stages, 21u);
   EXPECT_EQ(t.synapse_format.delay_bits, 6);  // delays 0..63
 }
 

@@ -105,6 +105,17 @@ TEST(Energy, HopsAreChargedPerDirection) {
   EXPECT_NEAR(category(r.energy, "hops_east"), 2 * 3.0, 1e-12);
   EXPECT_NEAR(category(r.energy, "hops_north"), 4.0, 1e-12);
   EXPECT_NEAR(category(r.energy, "hops_west") + category(r.energy, "hops_south"), 0.0, 1e-12);
+  // And the latency adds up as Davies18 Table 2 does: 2.1 ns within a tile, 4.1 ns per E-W hop,
+  // 6.5 ns per N-S hop: 2.1 + 2 x 4.1 + 6.5 = 16.8 ns = 168 nominal 0.1 ns cycles.
+  EXPECT_EQ(r.steps[0].critical.packet_latency, 168u);
+  EXPECT_EQ(r.steps[0].critical.packet_hops, 3u);
+}
+
+TEST(Energy, WithinTileSpikeTakesTheTableFigures) {
+  const auto c = config::load_chip_config(kSrc + "/configs/chips/loihi2.yaml");
+  const auto r = run(c, one_synapse(1, true), 1);
+  EXPECT_EQ(r.steps[0].critical.packet_latency, 21u);  // 2.1 ns
+  EXPECT_NEAR(category(r.energy, "local_deliveries"), 1.7, 1e-12);
 }
 
 TEST(Energy, StaticIsStaticPowerTimesTime) {
