@@ -1,0 +1,78 @@
+// The neuron update unit (rtl/lif_update_unit.sv) as a C++ cycle model: same ports, same
+// two-stage pipeline, same stall rule, the golden arithmetic of models/loihi_lif.h. The RTL bench
+// compares the Verilated unit against it every cycle; the chip takes neuron-update timing from it.
+#pragma once
+
+#include <cstdint>
+
+#include "models/loihi_lif.h"
+
+namespace neuromesh::models {
+
+struct LifUnitIn {
+  int32_t u = 0, v = 0;
+  uint32_t du = 0, dv = 0, vth = 0;
+  int32_t bias_mant = 0, bias_exp = 0;
+  int32_t a = 0;
+};
+
+struct LifUnitOut {
+  int32_t u = 0, v = 0;
+  bool spike = false;
+  bool operator==(const LifUnitOut& o) const { return u == o.u && v == o.v && spike == o.spike; }
+};
+
+class LifUpdateUnit {
+ public:
+  static constexpr int kLatency = 2;  // cycles from an accepted input to its valid output
+
+  // The operand domain in which the unit is bit-exact with the reference (see the .sv header).
+  static bool in_domain(const LifUnitIn& x) {
+    const int64_t lim = int64_t{1} << 23;
+    return x.u > -lim && x.u <= lim && x.v > -lim && x.v < lim && x.a > -(1 << 16) &&
+           x.a < (1 << 16) && x.du <= 4095 && x.dv <= 4095 && x.vth < (1u << 17) &&
+           x.bias_mant >= -4096 && x.bias_mant <= 4095 && x.bias_exp >= -8 && x.bias_exp <= 7;
+  }
+
+  // The golden arithmetic for one neuron.
+  static LifUnitOut compute(const LifUnitIn& x) {
+    loihi::LifParams p;
+    p.du = int32_t(x.du);
+    p.dv = int32_t(x.dv);
+    p.vth = int32_t(x.vth);
+    p.bias_mant = x.bias_mant;
+    p.bias_exp = x.bias_exp;
+    loihi::LifState s;
+    s.u = x.u;
+    s.v = x.v;
+    const bool spike = loihi::lif_step(p, s, x.a);
+    return LifUnitOut{int32_t(s.u), int32_t(s.v), spike};
+  }
+
+  // Cycles to stream n neurons through with the output always ready.
+  static uint64_t stream_cycles(uint64_t n) { return n ? n + kLatency : 0; }
+
+  // Outputs during the current cycle, given the consumer's out_ready.
+  bool in_ready(bool out_ready) const { return !(out_valid_ && !out_ready); }
+  bool out_valid() const { return out_valid_; }
+  const LifUnitOut& out() const { return out_; }
+
+  // The rising clock edge.
+  void clock(bool in_valid, const LifUnitIn& in, bool out_ready) {
+    if (out_valid_ && !out_ready) return;  // stalled: every register holds
+    out_valid_ = s1_valid_;
+    if (s1_valid_) out_ = compute(s1_);
+    s1_valid_ = in_valid;
+    if (in_valid) s1_ = in;
+  }
+  void reset() {
+    s1_valid_ = out_valid_ = false;
+  }
+
+ private:
+  bool s1_valid_ = false, out_valid_ = false;
+  LifUnitIn s1_;
+  LifUnitOut out_;
+};
+
+}  // namespace neuromesh::models

@@ -1,0 +1,168 @@
+// Loihi-style CUBA LIF neuron update unit: one neuron per cycle, two pipeline stages, valid/ready
+// streaming with back-pressure. Bit-exact with the golden model (models/loihi_lif.h,
+// models/lif_update_unit.h) inside its operand domain:
+//   u_i in [-(2^23) + 1, 2^23]  (25-bit signed: the reference's wrap can leave u at +2^23)
+//   v_i in [-(2^23) + 1, 2^23 - 1], a_i in [-(2^16) + 1, 2^16 - 1] (so (a << 6) never needs a
+//   second wrap), du/dv 12-bit, vth 17-bit, bias mantissa 13-bit signed, exponent 4-bit signed.
+// The domain is closed: outputs always lie inside it.
+//
+// Mutants for the bench (each must be caught): define MUTANT_DECAY_OFF_BY_ONE (current decay
+// without the "du + 1") or MUTANT_NO_SATURATION (v wraps instead of saturating).
+module lif_update_unit (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  // Input stream: one neuron's state, parameters and summed synaptic input.
+  input  logic               in_valid_i,
+  output logic               in_ready_o,
+  input  logic signed [24:0] u_i,
+  input  logic signed [23:0] v_i,
+  input  logic        [11:0] du_i,
+  input  logic        [11:0] dv_i,
+  input  logic        [16:0] vth_i,
+  input  logic signed [12:0] bias_mant_i,
+  input  logic signed [3:0]  bias_exp_i,
+  input  logic signed [16:0] a_i,
+  // Output stream: the new state and whether the neuron spiked.
+  output logic               out_valid_o,
+  input  logic               out_ready_i,
+  output logic signed [24:0] u_o,
+  output logic signed [23:0] v_o,
+  output logic               spike_o
+);
+  localparam int unsigned DecayShift = 12;
+  localparam int unsigned ActShift = 6;
+
+  // ---- stage 1: decays and bias ------------------------------------------------------------
+  logic               s1_valid_d, s1_valid_q;
+  logic signed [24:0] s1_u_dec_d, s1_u_dec_q;
+  logic signed [23:0] s1_v_dec_d, s1_v_dec_q;
+  logic signed [20:0] s1_bias_d, s1_bias_q;
+  logic signed [16:0] s1_a_d, s1_a_q;
+  logic        [16:0] s1_vth_d, s1_vth_q;
+  // ---- stage 2: output registers -----------------------------------------------------------
+  logic               out_valid_d, out_valid_q;
+  logic signed [24:0] out_u_d, out_u_q;
+  logic signed [23:0] out_v_d, out_v_q;
+  logic               out_spike_d, out_spike_q;
+
+  logic stall;
+  assign stall = out_valid_q & ~out_ready_i;
+  assign in_ready_o = ~stall;
+
+  // sign(x * f) * (|x * f| >> 12), f unsigned 13-bit.
+  logic        [12:0] u_factor, v_factor;
+  logic signed [38:0] u_prod, v_prod;
+  logic        [38:0] u_mag, v_mag;
+  always_comb begin
+`ifdef MUTANT_DECAY_OFF_BY_ONE
+    u_factor = 13'd4096 - {1'b0, du_i};
+`else
+    u_factor = 13'd4096 - {1'b0, du_i} - 13'd1;
+`endif
+    v_factor = 13'd4096 - {1'b0, dv_i};
+    u_prod = 39'(u_i) * $signed({1'b0, u_factor});
+    v_prod = 39'(v_i) * $signed({1'b0, v_factor});
+    u_mag = u_prod[38] ? 39'(-u_prod) : 39'(u_prod);
+    v_mag = v_prod[38] ? 39'(-v_prod) : 39'(v_prod);
+  end
+
+  logic signed [38:0] u_shift, v_shift;
+  logic signed [20:0] bias;
+  always_comb begin
+    u_shift = $signed(u_mag >> DecayShift);
+    v_shift = $signed(v_mag >> DecayShift);
+    if (bias_exp_i[3]) begin
+      bias = 21'(bias_mant_i) >>> (5'(-bias_exp_i));
+    end else begin
+      bias = 21'(bias_mant_i) <<< bias_exp_i[2:0];
+    end
+    // A stalled pipeline holds every register.
+    if (stall) begin
+      s1_valid_d = s1_valid_q;
+      s1_u_dec_d = s1_u_dec_q;
+      s1_v_dec_d = s1_v_dec_q;
+      s1_bias_d  = s1_bias_q;
+      s1_a_d     = s1_a_q;
+      s1_vth_d   = s1_vth_q;
+    end else begin
+      s1_valid_d = in_valid_i;
+      s1_u_dec_d = u_prod[38] ? 25'(-u_shift) : 25'(u_shift);
+      s1_v_dec_d = v_prod[38] ? 24'(-v_shift) : 24'(v_shift);
+      s1_bias_d  = bias;
+      s1_a_d     = a_i;
+      s1_vth_d   = vth_i;
+    end
+  end
+
+  // ---- stage 2 logic: input, wrap, voltage, saturation, threshold ---------------------------
+  localparam logic signed [26:0] UvLimit = 27'sd8388608;  // 2^23
+  localparam logic signed [26:0] VMax = 27'sd8388607;     // 2^23 - 1
+  logic signed [26:0] u_sum, u_wrapped, v_sum, v_sat;
+  logic signed [26:0] threshold;
+  always_comb begin
+    u_sum = 27'(s1_u_dec_q) + (27'(s1_a_q) <<< ActShift);
+    if (u_sum > UvLimit) begin
+      u_wrapped = u_sum - 27'sd16777216;
+    end else if (u_sum <= -UvLimit) begin
+      u_wrapped = u_sum + 27'sd16777216;
+    end else begin
+      u_wrapped = u_sum;
+    end
+    v_sum = 27'(s1_v_dec_q) + u_wrapped + 27'(s1_bias_q);
+`ifdef MUTANT_NO_SATURATION
+    v_sat = 27'(24'(v_sum));
+`else
+    if (v_sum > VMax) begin
+      v_sat = VMax;
+    end else if (v_sum < -VMax) begin
+      v_sat = -VMax;
+    end else begin
+      v_sat = v_sum;
+    end
+`endif
+    threshold = $signed({4'b0, s1_vth_q, 6'b0});
+    if (stall) begin
+      out_valid_d = out_valid_q;
+      out_u_d = out_u_q;
+      out_spike_d = out_spike_q;
+      out_v_d = out_v_q;
+    end else begin
+      out_valid_d = s1_valid_q;
+      out_u_d = 25'(u_wrapped);
+      out_spike_d = v_sat > threshold;
+      out_v_d = out_spike_d ? 24'sd0 : 24'(v_sat);
+    end
+  end
+
+  // ---- registers ---------------------------------------------------------------------------
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      s1_valid_q <= 1'b0;
+      s1_u_dec_q <= '0;
+      s1_v_dec_q <= '0;
+      s1_bias_q <= '0;
+      s1_a_q <= '0;
+      s1_vth_q <= '0;
+      out_valid_q <= 1'b0;
+      out_u_q <= '0;
+      out_v_q <= '0;
+      out_spike_q <= 1'b0;
+    end else begin
+      s1_valid_q <= s1_valid_d;
+      s1_u_dec_q <= s1_u_dec_d;
+      s1_v_dec_q <= s1_v_dec_d;
+      s1_bias_q <= s1_bias_d;
+      s1_a_q <= s1_a_d;
+      s1_vth_q <= s1_vth_d;
+      out_valid_q <= out_valid_d;
+      out_u_q <= out_u_d;
+      out_v_q <= out_v_d;
+      out_spike_q <= out_spike_d;
+    end
+  end
+
+  assign out_valid_o = out_valid_q;
+  assign u_o = out_u_q;
+  assign v_o = out_v_q;
+  assign spike_o = out_spike_q;
+endmodule
