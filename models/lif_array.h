@@ -26,6 +26,13 @@ class LifArray {
     return a_in != 0 || u_[i] != 0 || v_[i] != 0 || refractory_left_[i] != 0 || bias_[i] != 0;
   }
 
+  int32_t refractory_left(uint32_t i) const { return refractory_left_[i]; }
+  // Overwrites a neuron's state (for an external neuron update unit, such as the RTL).
+  void set_state(uint32_t i, int64_t u, int64_t v) {
+    u_[i] = u;
+    v_[i] = v;
+  }
+
   // Updates neuron i with total input a_in; returns true when it spikes.
   bool update(uint32_t i, int64_t a_in) {
     using namespace loihi;

@@ -86,6 +86,11 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
       ->default_val("fill");
   run_cmd->add_option("--seed", run.seed, "Override every random seed of the network");
+  run_cmd->add_option("--neuron-backend", run.neuron_backend,
+                      "Who computes neuron updates in the cycle mode: model (C++) or rtl "
+                      "(the Verilated neuron update unit in every core)")
+      ->check(CLI::IsMember({"model", "rtl"}))
+      ->default_val("model");
   run_cmd->add_option("--power-window", run.power_window,
                       "Steps over which peak power is averaged (report)")
       ->check(CLI::Range(1u, 1000000u));

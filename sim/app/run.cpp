@@ -14,6 +14,7 @@
 #include "models/noc/scheduler.h"
 #include "sim/chip/chip_model.h"
 #include "sim/chip/chip_trace.h"
+#include "sim/chip/rtl_backend.h"
 #include "sim/chip/systemc_chip.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/network_config.h"
@@ -122,6 +123,10 @@ int run_command(const RunOptions& o) {
   std::unique_ptr<Simulation> sim;
   Cycle* cycle = nullptr;
   std::unique_ptr<chip::ChipTrace> trace;
+  std::unique_ptr<chip::RtlNeuronBackend> rtl;
+  if (o.neuron_backend == "rtl" && o.mode != "cycle") {
+    throw map::MapError("--neuron-backend rtl needs --mode cycle (the RTL runs inside the chip)");
+  }
   if (!o.trace.empty() && o.mode != "cycle") {
     throw map::MapError("--trace needs --mode cycle: the functional mode has no hardware timing");
   }
@@ -132,6 +137,10 @@ int run_command(const RunOptions& o) {
     cycle = c.get();
     sim = std::move(c);
     if (!o.trace.empty()) trace = std::make_unique<chip::ChipTrace>(cycle->model(), o.trace_first, o.trace_last);
+    if (o.neuron_backend == "rtl") {
+      rtl = std::make_unique<chip::RtlNeuronBackend>();
+      cycle->model().neuron_backend = rtl.get();
+    }
     // The cores hold their own synaptic memories now: the expanded tables and the mapper's
     // per-axon lists can go.
     l.ex = models::ExpandedNetwork{};
@@ -178,6 +187,7 @@ int run_command(const RunOptions& o) {
   io::write_file_atomic((out / "probes.csv").string(), fmt::to_string(probes));
   if (cycle) {
     report::RunInfo info{o.mode, o.strategy, o.kernel, o.steps, synapses, o.power_window};
+    info.neuron_backend = o.neuron_backend;
     const auto rep = report::make_report(l.chip, net, l.placement, cycle->model(), cycle->records,
                                          info, describe_chip(l.chip));
     io::write_file_atomic((out / "report.json").string(), rep.json);

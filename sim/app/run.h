@@ -8,7 +8,7 @@
 namespace neuromesh::app {
 
 struct RunOptions {
-  std::string chip, network, out, mode = "functional", strategy = "fill", kernel = "systemc";
+  std::string chip, network, out, mode = "functional", strategy = "fill", kernel = "systemc", neuron_backend = "model";
   uint64_t steps = 0;
   std::string trace;                    // VCD file, empty: none
   uint64_t trace_first = 0, trace_last = 10;

@@ -153,11 +153,20 @@ void ChipModel::begin_step() {
     k.spiked_.clear();
     uint64_t time = S;
     const auto& routes = pl_.population_routes[k.population];
+    // The neuron update unit: which updates are active is decided on the state before them.
+    k.active_.resize(k.count);
+    k.spike_flag_.assign(k.count, 0);
+    for (uint32_t i = 0; i < k.count; ++i) k.active_[i] = k.neurons.active(i, k.a_in_[i]);
+    if (neuron_backend) {
+      neuron_backend->update(chip_.cores[k.index].name, k.neurons, k.a_in_, k.spike_flag_);
+    } else {
+      for (uint32_t i = 0; i < k.count; ++i) k.spike_flag_[i] = k.neurons.update(i, k.a_in_[i]);
+    }
     for (uint32_t i = 0; i < k.count; ++i) {
-      const bool active = k.neurons.active(i, k.a_in_[i]);
+      const bool active = k.active_[i];
       time += active ? cc.neuron_update_active.latency_cycles : cc.neuron_update_inactive.latency_cycles;
       ++(active ? k.counters.neuron_updates_active : k.counters.neuron_updates_inactive);
-      if (!k.neurons.update(i, k.a_in_[i])) continue;
+      if (!k.spike_flag_[i]) continue;
       k.spiked_.push_back(i);
       ++k.counters.spikes;
       const uint64_t ready = time + cc.spike_generation.latency_cycles;

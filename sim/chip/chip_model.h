@@ -76,6 +76,16 @@ class ChipObserver {
   virtual void synaptic_input(uint32_t core, uint64_t start, uint64_t end) = 0;
 };
 
+// Who computes a core's neuron updates at the start of a step: the golden C++ arithmetic
+// (nullptr) or an external unit such as the Verilated RTL (sim/chip/rtl_backend.h). It must
+// leave `neurons` in the updated state and set spiked[i] for every neuron that spikes.
+class NeuronUpdateBackend {
+ public:
+  virtual ~NeuronUpdateBackend() = default;
+  virtual void update(const std::string& core, models::LifArray& neurons,
+                      const std::vector<int64_t>& a_in, std::vector<uint8_t>& spiked) = 0;
+};
+
 // Where a core reads its synaptic memory. The plain C++ model computes the latency itself; the
 // SystemC chip plugs in a TLM-2.0 target (sim/chip/systemc_chip.h). Both give the same cycles.
 class SynapticMemoryPort {
@@ -129,6 +139,7 @@ class Core final : public models::noc::Component {
   std::vector<Syn> syn_;
   std::vector<int64_t> a_in_;
   std::vector<uint32_t> spiked_;
+  std::vector<uint8_t> active_, spike_flag_;
   uint64_t step_ = 0;
   uint64_t neuron_end_ = 0, synapse_free_ = 0, synapse_end_ = 0;
   uint32_t last_packet_ = UINT32_MAX;
@@ -160,6 +171,7 @@ class ChipModel {
   models::noc::MeshNoc& noc() { return *noc_; }
   const config::ChipConfig& config() const { return chip_; }
   ChipObserver* observer = nullptr;
+  NeuronUpdateBackend* neuron_backend = nullptr;  // null: the golden C++ arithmetic
   // Static power of the whole chip: every core (used or not) and every router.
   double static_mw() const;
 

@@ -47,7 +47,8 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
   for (const auto& p : net.populations) neurons += p.size;
   j["network"] = {{"name", net.name}, {"file", net.file}, {"seed", net.seed},
                   {"neurons", neurons}, {"synapses", info.synapses}};
-  j["run"] = {{"mode", info.mode}, {"kernel", info.kernel}, {"strategy", info.strategy},
+  j["run"] = {{"mode", info.mode}, {"kernel", info.kernel}, {"neuron_backend", info.neuron_backend},
+              {"strategy", info.strategy},
               {"steps", info.steps}, {"cores_used", pl.cores_used()}};
 
   // Per step.

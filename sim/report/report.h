@@ -21,6 +21,7 @@ struct RunInfo {
   uint64_t steps = 0;
   uint64_t synapses = 0;
   uint32_t power_window = 10;
+  std::string neuron_backend = "model";
 };
 
 struct Outputs {

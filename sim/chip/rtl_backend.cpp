@@ -1,0 +1,86 @@
+#include "sim/chip/rtl_backend.h"
+
+#include <stdexcept>
+
+#include "Vlif_update_unit.h"
+#include "models/lif_update_unit.h"
+
+namespace neuromesh::chip {
+
+namespace {
+int32_t sign_extend(uint32_t raw, int bits) { return int32_t(raw << (32 - bits)) >> (32 - bits); }
+}  // namespace
+
+RtlNeuronBackend::RtlNeuronBackend() : dut_(std::make_unique<Vlif_update_unit>()) {
+  dut_->clk_i = 0;
+  dut_->rst_ni = 0;
+  dut_->in_valid_i = 0;
+  dut_->out_ready_i = 1;
+  dut_->eval();
+  tick();
+  dut_->rst_ni = 1;
+  dut_->eval();
+}
+
+RtlNeuronBackend::~RtlNeuronBackend() { dut_->final(); }
+
+void RtlNeuronBackend::tick() {
+  dut_->clk_i = 1;
+  dut_->eval();
+  dut_->clk_i = 0;
+  dut_->eval();
+  ++cycles_;
+}
+
+void RtlNeuronBackend::update(const std::string& core, models::LifArray& neurons,
+                              const std::vector<int64_t>& a_in, std::vector<uint8_t>& spiked) {
+  const uint32_t n = neurons.size();
+  uint32_t sent = 0, received = 0;
+  while (received < n) {
+    models::LifUnitIn x;
+    const bool offer = sent < n;
+    if (offer) {
+      const auto& p = neurons.params(sent);
+      if (p.refractory != 0 || neurons.refractory_left(sent) != 0) {
+        throw std::runtime_error("core " + core + " neuron " + std::to_string(sent) +
+                                 ": the RTL neuron update unit has no refractory period; use "
+                                 "--neuron-backend model for this network");
+      }
+      x.u = int32_t(neurons.u(sent));
+      x.v = int32_t(neurons.v(sent));
+      x.du = uint32_t(p.du);
+      x.dv = uint32_t(p.dv);
+      x.vth = uint32_t(p.vth);
+      x.bias_mant = p.bias_mant;
+      x.bias_exp = p.bias_exp;
+      x.a = a_in[sent] > INT32_MAX ? INT32_MAX : a_in[sent] < INT32_MIN ? INT32_MIN : int32_t(a_in[sent]);
+      if (!models::LifUpdateUnit::in_domain(x) || x.a != a_in[sent]) {
+        throw std::runtime_error("core " + core + " neuron " + std::to_string(sent) +
+                                 ": input " + std::to_string(a_in[sent]) + " or state (u " +
+                                 std::to_string(neurons.u(sent)) + ", v " +
+                                 std::to_string(neurons.v(sent)) +
+                                 ") is outside the RTL unit's operand domain (docs/rtl.md)");
+      }
+    }
+    dut_->in_valid_i = offer;
+    dut_->u_i = uint32_t(x.u) & 0x1FFFFFFu;
+    dut_->v_i = uint32_t(x.v) & 0xFFFFFFu;
+    dut_->du_i = x.du;
+    dut_->dv_i = x.dv;
+    dut_->vth_i = x.vth;
+    dut_->bias_mant_i = uint32_t(x.bias_mant) & 0x1FFFu;
+    dut_->bias_exp_i = uint32_t(x.bias_exp) & 0xFu;
+    dut_->a_i = uint32_t(x.a) & 0x1FFFFu;
+    dut_->out_ready_i = 1;
+    dut_->eval();
+    if (dut_->out_valid_o) {
+      neurons.set_state(received, sign_extend(dut_->u_o, 25), sign_extend(dut_->v_o, 24));
+      spiked[received] = dut_->spike_o;
+      ++received;
+    }
+    if (offer && dut_->in_ready_o) ++sent;
+    tick();
+  }
+}
+
+}  // namespace neuromesh::chip

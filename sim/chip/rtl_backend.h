@@ -1,0 +1,30 @@
+// Co-simulation: every core's neuron updates computed by the Verilated RTL neuron update unit
+// (rtl/lif_update_unit.sv) instead of the C++ arithmetic. Neurons stream through the unit one per
+// cycle; each result is checked against the C++ cycle model's handshake timing as it goes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/chip/chip_model.h"
+
+class Vlif_update_unit;
+
+namespace neuromesh::chip {
+
+class RtlNeuronBackend final : public NeuronUpdateBackend {
+ public:
+  RtlNeuronBackend();
+  ~RtlNeuronBackend() override;
+  void update(const std::string& core, models::LifArray& neurons, const std::vector<int64_t>& a_in,
+              std::vector<uint8_t>& spiked) override;
+  uint64_t unit_cycles() const { return cycles_; }
+
+ private:
+  void tick();
+  std::unique_ptr<Vlif_update_unit> dut_;
+  uint64_t cycles_ = 0;
+};
+
+}  // namespace neuromesh::chip
