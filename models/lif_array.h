@@ -28,9 +28,10 @@ class LifArray {
 
   int32_t refractory_left(uint32_t i) const { return refractory_left_[i]; }
   // Overwrites a neuron's state (for an external neuron update unit, such as the RTL).
-  void set_state(uint32_t i, int64_t u, int64_t v) {
+  void set_state(uint32_t i, int64_t u, int64_t v, int32_t refractory_left) {
     u_[i] = u;
     v_[i] = v;
+    refractory_left_[i] = refractory_left;
   }
 
   // Updates neuron i with total input a_in; returns true when it spikes.

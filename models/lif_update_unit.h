@@ -14,12 +14,16 @@ struct LifUnitIn {
   uint32_t du = 0, dv = 0, vth = 0;
   int32_t bias_mant = 0, bias_exp = 0;
   int32_t a = 0;
+  uint32_t ref_period = 0, ref_left = 0;  // refractory extension, 6 bits each
 };
 
 struct LifUnitOut {
   int32_t u = 0, v = 0;
   bool spike = false;
-  bool operator==(const LifUnitOut& o) const { return u == o.u && v == o.v && spike == o.spike; }
+  uint32_t ref_left = 0;
+  bool operator==(const LifUnitOut& o) const {
+    return u == o.u && v == o.v && spike == o.spike && ref_left == o.ref_left;
+  }
 };
 
 class LifUpdateUnit {
@@ -31,7 +35,8 @@ class LifUpdateUnit {
     const int64_t lim = int64_t{1} << 23;
     return x.u > -lim && x.u <= lim && x.v > -lim && x.v < lim && x.a > -(1 << 16) &&
            x.a < (1 << 16) && x.du <= 4095 && x.dv <= 4095 && x.vth < (1u << 17) &&
-           x.bias_mant >= -4096 && x.bias_mant <= 4095 && x.bias_exp >= -8 && x.bias_exp <= 7;
+           x.bias_mant >= -4096 && x.bias_mant <= 4095 && x.bias_exp >= -8 && x.bias_exp <= 7 &&
+           x.ref_period < 64 && x.ref_left < 64;
   }
 
   // The golden arithmetic for one neuron.
@@ -42,11 +47,13 @@ class LifUpdateUnit {
     p.vth = int32_t(x.vth);
     p.bias_mant = x.bias_mant;
     p.bias_exp = x.bias_exp;
+    p.refractory = int32_t(x.ref_period);
     loihi::LifState s;
     s.u = x.u;
     s.v = x.v;
+    s.refractory_left = int32_t(x.ref_left);
     const bool spike = loihi::lif_step(p, s, x.a);
-    return LifUnitOut{int32_t(s.u), int32_t(s.v), spike};
+    return LifUnitOut{int32_t(s.u), int32_t(s.v), spike, uint32_t(s.refractory_left)};
   }
 
   // Cycles to stream n neurons through with the output always ready.

@@ -4,6 +4,9 @@
 //   u_i in [-(2^23) + 1, 2^23]  (25-bit signed: the reference's wrap can leave u at +2^23)
 //   v_i in [-(2^23) + 1, 2^23 - 1], a_i in [-(2^16) + 1, 2^16 - 1] (so (a << 6) never needs a
 //   second wrap), du/dv 12-bit, vth 17-bit, bias mantissa 13-bit signed, exponent 4-bit signed.
+// Refractory extension (off when ref_period_i is 0): a neuron with ref_left_i > 0 integrates u,
+// holds v at 0, cannot spike and leaves with ref_left_o = ref_left_i - 1; a spike sets
+// ref_left_o = ref_period_i.
 // The domain is closed: outputs always lie inside it.
 //
 // Mutants for the bench (each must be caught): define MUTANT_DECAY_OFF_BY_ONE (current decay
@@ -22,12 +25,15 @@ module lif_update_unit (
   input  logic signed [12:0] bias_mant_i,
   input  logic signed [3:0]  bias_exp_i,
   input  logic signed [16:0] a_i,
+  input  logic        [5:0]  ref_period_i,
+  input  logic        [5:0]  ref_left_i,
   // Output stream: the new state and whether the neuron spiked.
   output logic               out_valid_o,
   input  logic               out_ready_i,
   output logic signed [24:0] u_o,
   output logic signed [23:0] v_o,
-  output logic               spike_o
+  output logic               spike_o,
+  output logic        [5:0]  ref_left_o
 );
   localparam int unsigned DecayShift = 12;
   localparam int unsigned ActShift = 6;
@@ -39,11 +45,14 @@ module lif_update_unit (
   logic signed [20:0] s1_bias_d, s1_bias_q;
   logic signed [16:0] s1_a_d, s1_a_q;
   logic        [16:0] s1_vth_d, s1_vth_q;
+  logic        [5:0]  s1_ref_period_d, s1_ref_period_q;
+  logic        [5:0]  s1_ref_left_d, s1_ref_left_q;
   // ---- stage 2: output registers -----------------------------------------------------------
   logic               out_valid_d, out_valid_q;
   logic signed [24:0] out_u_d, out_u_q;
   logic signed [23:0] out_v_d, out_v_q;
   logic               out_spike_d, out_spike_q;
+  logic        [5:0]  out_ref_left_d, out_ref_left_q;
 
   logic stall;
   assign stall = out_valid_q & ~out_ready_i;
@@ -84,6 +93,8 @@ module lif_update_unit (
       s1_bias_d  = s1_bias_q;
       s1_a_d     = s1_a_q;
       s1_vth_d   = s1_vth_q;
+      s1_ref_period_d = s1_ref_period_q;
+      s1_ref_left_d = s1_ref_left_q;
     end else begin
       s1_valid_d = in_valid_i;
       s1_u_dec_d = u_prod[38] ? 25'(-u_shift) : 25'(u_shift);
@@ -91,6 +102,8 @@ module lif_update_unit (
       s1_bias_d  = bias;
       s1_a_d     = a_i;
       s1_vth_d   = vth_i;
+      s1_ref_period_d = ref_period_i;
+      s1_ref_left_d = ref_left_i;
     end
   end
 
@@ -126,11 +139,20 @@ module lif_update_unit (
       out_u_d = out_u_q;
       out_spike_d = out_spike_q;
       out_v_d = out_v_q;
+      out_ref_left_d = out_ref_left_q;
+    end else if (s1_ref_left_q != 6'd0) begin
+      // Refractory: u integrates, v is held at 0, no spike.
+      out_valid_d = s1_valid_q;
+      out_u_d = 25'(u_wrapped);
+      out_spike_d = 1'b0;
+      out_v_d = 24'sd0;
+      out_ref_left_d = s1_ref_left_q - 6'd1;
     end else begin
       out_valid_d = s1_valid_q;
       out_u_d = 25'(u_wrapped);
       out_spike_d = v_sat > threshold;
       out_v_d = out_spike_d ? 24'sd0 : 24'(v_sat);
+      out_ref_left_d = out_spike_d ? s1_ref_period_q : 6'd0;
     end
   end
 
@@ -143,10 +165,13 @@ module lif_update_unit (
       s1_bias_q <= '0;
       s1_a_q <= '0;
       s1_vth_q <= '0;
+      s1_ref_period_q <= '0;
+      s1_ref_left_q <= '0;
       out_valid_q <= 1'b0;
       out_u_q <= '0;
       out_v_q <= '0;
       out_spike_q <= 1'b0;
+      out_ref_left_q <= '0;
     end else begin
       s1_valid_q <= s1_valid_d;
       s1_u_dec_q <= s1_u_dec_d;
@@ -154,10 +179,13 @@ module lif_update_unit (
       s1_bias_q <= s1_bias_d;
       s1_a_q <= s1_a_d;
       s1_vth_q <= s1_vth_d;
+      s1_ref_period_q <= s1_ref_period_d;
+      s1_ref_left_q <= s1_ref_left_d;
       out_valid_q <= out_valid_d;
       out_u_q <= out_u_d;
       out_v_q <= out_v_d;
       out_spike_q <= out_spike_d;
+      out_ref_left_q <= out_ref_left_d;
     end
   end
 
@@ -165,4 +193,5 @@ module lif_update_unit (
   assign u_o = out_u_q;
   assign v_o = out_v_q;
   assign spike_o = out_spike_q;
+  assign ref_left_o = out_ref_left_q;
 endmodule

@@ -41,11 +41,6 @@ void RtlNeuronBackend::update(const std::string& core, models::LifArray& neurons
     const bool offer = sent < n;
     if (offer) {
       const auto& p = neurons.params(sent);
-      if (p.refractory != 0 || neurons.refractory_left(sent) != 0) {
-        throw std::runtime_error("core " + core + " neuron " + std::to_string(sent) +
-                                 ": the RTL neuron update unit has no refractory period; use "
-                                 "--neuron-backend model for this network");
-      }
       x.u = int32_t(neurons.u(sent));
       x.v = int32_t(neurons.v(sent));
       x.du = uint32_t(p.du);
@@ -53,6 +48,8 @@ void RtlNeuronBackend::update(const std::string& core, models::LifArray& neurons
       x.vth = uint32_t(p.vth);
       x.bias_mant = p.bias_mant;
       x.bias_exp = p.bias_exp;
+      x.ref_period = uint32_t(p.refractory);
+      x.ref_left = uint32_t(neurons.refractory_left(sent));
       x.a = a_in[sent] > INT32_MAX ? INT32_MAX : a_in[sent] < INT32_MIN ? INT32_MIN : int32_t(a_in[sent]);
       if (!models::LifUpdateUnit::in_domain(x) || x.a != a_in[sent]) {
         throw std::runtime_error("core " + core + " neuron " + std::to_string(sent) +
@@ -71,10 +68,13 @@ void RtlNeuronBackend::update(const std::string& core, models::LifArray& neurons
     dut_->bias_mant_i = uint32_t(x.bias_mant) & 0x1FFFu;
     dut_->bias_exp_i = uint32_t(x.bias_exp) & 0xFu;
     dut_->a_i = uint32_t(x.a) & 0x1FFFFu;
+    dut_->ref_period_i = x.ref_period;
+    dut_->ref_left_i = x.ref_left;
     dut_->out_ready_i = 1;
     dut_->eval();
     if (dut_->out_valid_o) {
-      neurons.set_state(received, sign_extend(dut_->u_o, 25), sign_extend(dut_->v_o, 24));
+      neurons.set_state(received, sign_extend(dut_->u_o, 25), sign_extend(dut_->v_o, 24),
+                        int32_t(dut_->ref_left_o));
       spiked[received] = dut_->spike_o;
       ++received;
     }

@@ -23,7 +23,8 @@ struct BenchResult {
 inline std::string describe(const models::LifUnitIn& x) {
   std::ostringstream os;
   os << "{u=" << x.u << " v=" << x.v << " du=" << x.du << " dv=" << x.dv << " vth=" << x.vth
-     << " bias_mant=" << x.bias_mant << " bias_exp=" << x.bias_exp << " a=" << x.a << "}";
+     << " bias_mant=" << x.bias_mant << " bias_exp=" << x.bias_exp << " a=" << x.a
+     << " ref_period=" << x.ref_period << " ref_left=" << x.ref_left << "}";
   return os.str();
 }
 
@@ -54,6 +55,8 @@ inline models::LifUnitIn random_vector(models::Rng& r) {
   x.bias_exp = int32_t(r.range(-8, 7));
   const int64_t a = r.range(0, 4);
   x.a = int32_t(a == 0 ? (1 << 16) - 1 : a == 1 ? -(1 << 16) + 1 : a == 2 ? 0 : r.range(-(1 << 16) + 1, (1 << 16) - 1));
+  x.ref_period = r.range(0, 2) == 0 ? uint32_t(r.range(0, 63)) : 0;
+  x.ref_left = r.range(0, 3) == 0 ? uint32_t(r.range(0, 63)) : 0;
   return x;
 }
 
@@ -89,6 +92,8 @@ BenchResult run_bench(Dut& dut, uint64_t vectors, uint64_t seed, double p_valid 
     dut.bias_mant_i = uint32_t(pending.bias_mant) & 0x1FFFu;
     dut.bias_exp_i = uint32_t(pending.bias_exp) & 0xFu;
     dut.a_i = uint32_t(pending.a) & 0x1FFFFu;
+    dut.ref_period_i = pending.ref_period;
+    dut.ref_left_i = pending.ref_left;
     dut.out_ready_i = out_ready;
     dut.eval();
     // Compare the cycle's outputs before the edge.
@@ -112,6 +117,7 @@ BenchResult run_bench(Dut& dut, uint64_t vectors, uint64_t seed, double p_valid 
       if (sx(dut.u_o, 25) != want.u) fail("u_o", std::to_string(want.u), std::to_string(sx(dut.u_o, 25)));
       else if (sx(dut.v_o, 24) != want.v) fail("v_o", std::to_string(want.v), std::to_string(sx(dut.v_o, 24)));
       else if (bool(dut.spike_o) != want.spike) fail("spike_o", std::to_string(want.spike), std::to_string(dut.spike_o));
+      else if (uint32_t(dut.ref_left_o) != want.ref_left) fail("ref_left_o", std::to_string(want.ref_left), std::to_string(dut.ref_left_o));
       if (!res.ok) break;
       if (out_ready) ++res.outputs;
     }
