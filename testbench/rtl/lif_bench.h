@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <type_traits>
 
 #include "models/lif_update_unit.h"
 #include "models/rng.h"
@@ -62,9 +63,17 @@ inline models::LifUnitIn random_vector(models::Rng& r) {
 
 // Runs `vectors` inputs through DUT (a Verilated lif_update_unit) and the cycle model.
 // `p_valid` and `p_ready` set how often the producer offers an input and the consumer accepts.
-template <typename Dut>
+// `trace` (a VerilatedVcdC or FstC, or null) records the first `trace_cycles` cycles.
+template <typename Dut, typename Trace = std::nullptr_t>
 BenchResult run_bench(Dut& dut, uint64_t vectors, uint64_t seed, double p_valid = 0.8,
-                      double p_ready = 0.8) {
+                      double p_ready = 0.8, Trace* trace = nullptr, uint64_t trace_cycles = 0) {
+  uint64_t time = 0;  // half cycles
+  auto dump = [&] {
+    if constexpr (!std::is_same_v<Trace, std::nullptr_t>) {
+      if (trace && time / 2 < trace_cycles) trace->dump(time * 5);  // 10-unit clock period
+    }
+    ++time;
+  };
   models::Rng r(seed);
   models::LifUpdateUnit model;
   BenchResult res;
@@ -96,6 +105,7 @@ BenchResult run_bench(Dut& dut, uint64_t vectors, uint64_t seed, double p_valid 
     dut.ref_left_i = pending.ref_left;
     dut.out_ready_i = out_ready;
     dut.eval();
+    dump();
     // Compare the cycle's outputs before the edge.
     auto fail = [&](const std::string& field, const std::string& want, const std::string& got) {
       std::ostringstream os;
@@ -125,6 +135,7 @@ BenchResult run_bench(Dut& dut, uint64_t vectors, uint64_t seed, double p_valid 
     model.clock(in_valid, pending, out_ready);
     dut.clk_i = 1;
     dut.eval();
+    dump();
     dut.clk_i = 0;
     dut.eval();
     ++res.cycles;
