@@ -1,4 +1,5 @@
 #include "sim/app/bench.h"
+#include "sim/app/load.h"
 
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -31,11 +32,12 @@ uint64_t peak_rss_bytes() {
 
 int bench_command(const BenchOptions& o) {
   const auto t0 = Clock::now();
-  const auto chip = config::load_chip_config(o.chip);
-  const auto net = config::load_network(o.network);
-  auto ex = models::expand(net);
+  Loaded l = load_and_map(o.chip, o.network, o.strategy, std::nullopt);
+  const auto& chip = l.chip;
+  const auto& net = l.net;
+  auto& ex = l.ex;
+  const auto& pl = l.placement;
   const uint64_t synapses = ex.total_synapses;
-  const auto pl = map::map_network(chip, net, ex, map::strategy_from_string(o.strategy));
 
   std::unique_ptr<models::noc::CalendarScheduler> sched;
   std::unique_ptr<chip::ChipModel> plain;

@@ -21,36 +21,12 @@
 #include "sim/io/atomic_file.h"
 #include "sim/map/mapper.h"
 #include "sim/app/describe.h"
+#include "sim/app/load.h"
 #include "sim/report/report.h"
 
 namespace neuromesh::app {
 
 namespace {
-
-struct Loaded {
-  config::ChipConfig chip;
-  models::Network net;
-  models::ExpandedNetwork ex;
-  map::Placement placement;
-};
-
-Loaded load_and_map(const std::string& chip, const std::string& network,
-                    const std::string& strategy, std::optional<uint64_t> seed) {
-  Loaded l;
-  l.chip = config::load_chip_config(chip);
-  l.net = config::load_network(network, seed);
-  try {
-    l.ex = models::expand(l.net);
-  } catch (const models::NetworkTooLarge& e) {
-    throw map::MapError(network + ": " + e.what());
-  }
-  try {
-    l.placement = map::map_network(l.chip, l.net, l.ex, map::strategy_from_string(strategy));
-  } catch (const map::MapError& e) {
-    throw map::MapError(fmt::format("{} on {}: {}", network, chip, e.what()));
-  }
-  return l;
-}
 
 // Both simulation modes behind one face: step, then read spikes and state.
 class Simulation {

@@ -220,13 +220,14 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
                      r.static_pj, r.ns > 0 ? (r.dynamic_pj + r.static_pj) / r.ns : 0.0);
   }
   out.steps_csv = s;
-  s = "core,router_x,router_y,population,first,neurons,neuron_updates_active,"
+  s = "core,router_x,router_y,port,population,first,neurons,neuron_updates_active,"
       "neuron_updates_inactive,spikes,packets_out,packets_in,synaptic_ops,memory_reads,"
       "dynamic_pj,neuron_unit_utilization,synapse_unit_utilization\n";
   for (const auto& c : jc) {
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                      csv_field(c["name"].get<std::string>()), c["router"][0].get<uint32_t>(),
-                     c["router"][1].get<uint32_t>(), c["population"].get<std::string>(),
+                     c["router"][1].get<uint32_t>(), c["port"].get<uint32_t>(),
+                     c["population"].get<std::string>(),
                      c["first"].get<uint32_t>(), c["neurons"].get<uint32_t>(),
                      c["neuron_updates_active"].get<uint64_t>(),
                      c["neuron_updates_inactive"].get<uint64_t>(), c["spikes"].get<uint64_t>(),

@@ -7,6 +7,7 @@
 
 #include "sim/config/chip_config.h"
 #include "sim/config/config_error.h"
+#include "testbench/common/text_edit.h"
 #include "sim/config/yaml_reader.h"
 
 using neuromesh::config::ChipConfig;
@@ -16,6 +17,9 @@ using neuromesh::config::parse_chip_config;
 using neuromesh::config::TimingModel;
 
 namespace {
+
+using neuromesh::testkit::line_of;
+using neuromesh::testkit::replace_once;
 
 // A small but complete chip. Each line a test mutates is unique in the text, so the expected
 // line number of an error is found by searching for that line here, independently of the loader.
@@ -79,20 +83,6 @@ timing:
   barrier: {energy_pj: 0, latency_cycles: 150, source: "bar"}
 )";
 
-std::string replace_once(const std::string& text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << "test bug: '" << from << "' not in the base config";
-  EXPECT_EQ(text.find(from, at + 1), std::string::npos) << "test bug: '" << from << "' twice";
-  std::string out = text;
-  if (at != std::string::npos) out.replace(at, from.size(), to);
-  return out;
-}
-
-int line_of(const std::string& text, const std::string& needle) {
-  const size_t at = text.find(needle);
-  if (at == std::string::npos) return -1;
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
-}
 
 ConfigError expect_error(const std::string& text) {
   try {

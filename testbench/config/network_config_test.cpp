@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "sim/config/config_error.h"
+#include "testbench/common/text_edit.h"
 #include "sim/config/network_config.h"
 
 using neuromesh::config::ConfigError;
@@ -13,6 +14,9 @@ using neuromesh::config::parse_network;
 using namespace neuromesh::models;
 
 namespace {
+
+using neuromesh::testkit::line_of;
+using neuromesh::testkit::replace_once;
 
 const std::string kNet = R"(network:
   name: small
@@ -64,20 +68,6 @@ probes:
     variables: [v]
 )";
 
-std::string replace_once(const std::string& text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << "test bug: '" << from << "' not in the base network";
-  EXPECT_EQ(text.find(from, at + 1), std::string::npos) << "test bug: '" << from << "' twice";
-  std::string out = text;
-  if (at != std::string::npos) out.replace(at, from.size(), to);
-  return out;
-}
-
-int line_of(const std::string& text, const std::string& needle) {
-  const size_t at = text.find(needle);
-  return at == std::string::npos ? -1
-                                 : 1 + int(std::count(text.begin(), text.begin() + at, '\n'));
-}
 
 }  // namespace
 

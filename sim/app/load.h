@@ -1,0 +1,27 @@
+// Loading a chip and a network and mapping one onto the other: what run, map and bench share.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "models/connectivity.h"
+#include "models/network.h"
+#include "sim/config/chip_config.h"
+#include "sim/map/mapper.h"
+
+namespace neuromesh::app {
+
+struct Loaded {
+  config::ChipConfig chip;
+  models::Network net;
+  models::ExpandedNetwork ex;
+  map::Placement placement;
+};
+
+// Throws config::ConfigError for bad files and map::MapError (naming both files) for a network
+// that does not fit.
+Loaded load_and_map(const std::string& chip, const std::string& network,
+                    const std::string& strategy, std::optional<uint64_t> seed);
+
+}  // namespace neuromesh::app
