@@ -306,6 +306,9 @@ StepRecord ChipModel::end_step() {
     }
   }
   rec.packets = noc_->packet_count();
+  for (size_t k = 0; k < noc_->packet_count(); ++k) {
+    rec.noc_end = std::max(rec.noc_end, noc_->packet(uint32_t(k)).delivered - start_);
+  }
   for (const auto& k : cores_) rec.spikes += k->spiked_.size();
   rec.input_spikes = input_spikes_;
   CoreCounters now;

@@ -53,6 +53,7 @@ struct StepRecord {
   // from the step start.
   uint64_t neuron_update_cycles = 0;
   uint64_t synaptic_input_end = 0;
+  uint64_t noc_end = 0;         // when the last flit of the step reached its core (0: no packets)
   CriticalPath critical;
   uint64_t spikes = 0, input_spikes = 0, packets = 0, synaptic_ops = 0, flit_hops = 0;
   uint64_t neuron_updates_active = 0, neuron_updates_inactive = 0, memory_reads = 0;

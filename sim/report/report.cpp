@@ -71,6 +71,7 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
                   {"cycles", s.cycles()},
                   {"ns", s.ns},
                   {"breakdown_cycles", {{"neuron_update", s.neuron_update_cycles},
+                                        {"noc_end", s.noc_end},
                                         {"synaptic_input_end", s.synaptic_input_end},
                                         {"active", s.active_cycles},
                                         {"barrier", s.barrier_cycles}}},
@@ -207,13 +208,13 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
 
   Outputs out;
   out.json = j.dump(1) + "\n";
-  std::string s = "step,start_cycle,cycles,ns,neuron_update_cycles,synaptic_input_end_cycles,"
+  std::string s = "step,start_cycle,cycles,ns,neuron_update_cycles,noc_end_cycles,synaptic_input_end_cycles,"
                   "barrier_cycles,critical_path,spikes,input_spikes,packets,synaptic_ops,"
                   "neuron_updates_active,neuron_updates_inactive,memory_reads,flit_hops,"
                   "dynamic_pj,static_pj,power_mw\n";
   for (const auto& r : steps) {
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.step,
-                     r.start_cycle, r.cycles(), r.ns, r.neuron_update_cycles,
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.step,
+                     r.start_cycle, r.cycles(), r.ns, r.neuron_update_cycles, r.noc_end,
                      r.synaptic_input_end, r.barrier_cycles, csv_field(r.critical.component),
                      r.spikes, r.input_spikes, r.packets, r.synaptic_ops, r.neuron_updates_active,
                      r.neuron_updates_inactive, r.memory_reads, r.flit_hops, r.dynamic_pj,

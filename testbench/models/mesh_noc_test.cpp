@@ -352,3 +352,21 @@ TEST(MeshNoc, ZeroLoadLatencyIsTheClosedFormForEveryPair) {
         }
   }
 }
+
+TEST(MeshNoc, WatchdogNamesWhereFlitsAreStuck) {
+  // Terminal 3 never consumes: its ejection buffer fills, back-pressure reaches the sender, and
+  // the run goes idle with flits inside. The NoC must say where they are.
+  NocParams p;
+  p.width = 2;
+  p.height = 2;
+  p.buffer_flits = 2;
+  CalendarScheduler sched;
+  MeshNoc noc(p, sched);
+  for (int k = 0; k < 12; ++k) noc.send(0, 3, 1, 0);
+  sched.run();
+  EXPECT_GT(noc.in_flight(), 0u);
+  const std::string stuck = noc.describe_stuck();
+  EXPECT_NE(stuck.find("router ("), std::string::npos) << stuck;
+  EXPECT_NE(stuck.find("to terminal 3"), std::string::npos) << stuck;
+  EXPECT_NE(stuck.find("not consumed"), std::string::npos) << stuck;
+}
