@@ -162,3 +162,18 @@ TEST(Energy, TotalsAgreeAndPeakIsAWindowMaximum) {
     EXPECT_GE(r.energy.peak_mw, r.energy.average_mw * (1 - 1e-12));
   }
 }
+
+TEST(Energy, TrueNorthPublishedOperatingPointFromTheConfig) {
+  // docs/validation.md section 2: TrueNorth networks do not run yet, so the energy model's
+  // formula is applied to the published workload with the config's figures.
+  const auto c = config::load_chip_config(kSrc + "/configs/chips/truenorth.yaml");
+  double static_mw = 0;
+  for (const auto& core : c.cores) static_mw += c.type_of(core).costs.static_power.mw;
+  static_mw += double(c.mesh.width * c.mesh.height) * c.router.static_power.mw;
+  const double events_per_s = double(1 << 20) * 20 * 128;  // 2^20 neurons, 20 Hz, 128 synapses
+  const double dynamic_mw = events_per_s * c.core_types[0].costs.synaptic_op.energy_pj * 1e-9;
+  const double power_mw = static_mw + dynamic_mw;
+  EXPECT_NEAR(power_mw, 71.0, 0.10 * 71.0);                          // Akopyan15 Fig. 17
+  EXPECT_NEAR(power_mw / events_per_s * 1e9, 26.0, 0.10 * 26.0);     // Merolla14, pJ per event
+  EXPECT_NEAR(c.timing.tick_ns, 1e6, 1e-9);                          // 1 ms tick
+}
