@@ -145,7 +145,7 @@ ExpandedNetwork expand(const Network& net, uint64_t max_synapses) {
     while (filled_rows <= n_pre) t.row[filled_rows++] = t.synapses.size();
     // Give back a reservation that was much too big (quantisation dropped many weights); a small
     // excess is cheaper to keep than to copy.
-    if (t.synapses.size() < t.synapses.capacity() / 8 * 7) t.synapses.shrink_to_fit();
+    if (t.synapses.size() < t.synapses.capacity() / 16 * 15) t.synapses.shrink_to_fit();
     out.total_synapses += t.synapses.size();
     out.tables.push_back(std::move(t));
   }

@@ -43,10 +43,10 @@ int bench_command(const BenchOptions& o) {
   std::unique_ptr<chip::ChipModel> plain;
   std::unique_ptr<chip::sc::SystemCChip> sc_chip;
   if (o.kernel == "systemc") {
-    sc_chip = std::make_unique<chip::sc::SystemCChip>(chip, net, ex, pl);
+    sc_chip = std::make_unique<chip::sc::SystemCChip>(chip, net, ex, pl, /*release=*/true);
   } else {
     sched = std::make_unique<models::noc::CalendarScheduler>();
-    plain = std::make_unique<chip::ChipModel>(chip, net, ex, pl, *sched);
+    plain = std::make_unique<chip::ChipModel>(chip, net, ex, pl, *sched, /*release=*/true);
   }
   ex = models::ExpandedNetwork{};  // the cores hold their synaptic memories now
   chip::ChipModel& model = sc_chip ? sc_chip->model() : *plain;

@@ -62,7 +62,7 @@ class Cycle : public Simulation {
 // The chip's plain C++ timing model under its own event calendar.
 class CycleCalendar final : public Cycle {
  public:
-  explicit CycleCalendar(const Loaded& l) : chip(l.chip, l.net, l.ex, l.placement, sched) {}
+  explicit CycleCalendar(const Loaded& l) : chip(l.chip, l.net, l.ex, l.placement, sched, true) {}
   void step() override {
     chip.begin_step();
     sched.run();
@@ -76,7 +76,7 @@ class CycleCalendar final : public Cycle {
 // The SystemC chip: the same models inside SystemC modules under the SystemC kernel.
 class CycleSystemC final : public Cycle {
  public:
-  explicit CycleSystemC(const Loaded& l) : chip(l.chip, l.net, l.ex, l.placement) {}
+  explicit CycleSystemC(const Loaded& l) : chip(l.chip, l.net, l.ex, l.placement, true) {}
   void step() override { records.push_back(chip.step()); }
   chip::ChipModel& model() override { return chip.model(); }
   chip::sc::SystemCChip chip;

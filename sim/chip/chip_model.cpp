@@ -17,7 +17,7 @@ constexpr uint32_t kGradedPayloadBits = 24;  // Lava's 24-bit graded payloads
 
 ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
                      const models::ExpandedNetwork& ex, const map::Placement& pl,
-                     models::noc::Scheduler& sched)
+                     models::noc::Scheduler& sched, bool release)
     : chip_(chip), net_(net), pl_(pl), sched_(sched) {
   models::noc::NocParams p;
   p.width = chip.mesh.width;
@@ -76,7 +76,8 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
     if (cm.synapses >= (uint64_t{1} << 32) || cm.words_used >= (uint64_t{1} << 32)) {
       throw map::MapError("core " + chip.cores[c].name + " holds more than 2^32 synapses or words");
     }
-    k.syn_.resize(cm.synapses);
+    // k.syn_ is allocated when the fill below first reaches this core, so that with `release`
+    // the synapse tables shrink while the cores grow.
     uint64_t at = 0;
     k.axons_.reserve(cm.axons.size());
     for (const auto& a : cm.axons) {
@@ -110,10 +111,17 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
         const auto& syn = tab.synapses[s];
         const uint32_t c = pl.core_of[tab.to][syn.post];
         Core& core = *cores_[uint32_t(core_slot_[c])];
+        if (core.syn_.empty()) core.syn_.resize(pl.cores[c].synapses);
         Core::Axon& ax = core.axons_[uint32_t(axon_at[c])];
         core.syn_[ax.end++] = Core::Syn::make(syn.post - core.first, syn.weight, syn.delay);
       }
       for (uint64_t r = rt.row[j]; r < rt.row[j + 1]; ++r) axon_at[rt.routes[r].core] = -1;
+    }
+    if (release) {
+      // The caller handed the tables over: free this one now that the cores hold its synapses.
+      auto& owned = const_cast<models::SynapseTable&>(tab);
+      std::vector<models::Synapse>().swap(owned.synapses);
+      std::vector<uint64_t>().swap(owned.row);
     }
   }
   for (auto& list : pop_cores_) {

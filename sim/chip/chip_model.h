@@ -151,10 +151,11 @@ class ChipModel {
  public:
   // Builds cores with their synaptic memories (copied from the expanded network, so `ex` may be
   // freed afterwards) and the NoC. Throws map::MapError when the router buffers cannot hold a
-  // whole spike packet.
+  // whole spike packet. With `release` set, each synapse table of `ex` is freed as soon as the
+  // cores have their copy (lower peak memory; `ex` is then empty).
   ChipModel(const config::ChipConfig& chip, const models::Network& net,
             const models::ExpandedNetwork& ex, const map::Placement& placement,
-            models::noc::Scheduler& scheduler);
+            models::noc::Scheduler& scheduler, bool release = false);
 
   // Sets up timestep steps_done(): neuron updates, spike packets, input injection. The caller
   // then runs the scheduler until it is idle and calls end_step().

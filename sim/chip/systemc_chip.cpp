@@ -102,10 +102,11 @@ uint64_t MemoryInitiator::read(uint64_t word, uint32_t words) {
 }
 
 SystemCChip::SystemCChip(const config::ChipConfig& chip, const models::Network& net,
-                         const models::ExpandedNetwork& ex, const map::Placement& placement) {
+                         const models::ExpandedNetwork& ex, const map::Placement& placement,
+                         bool release) {
   init_time_resolution();
   period_ = period_of(chip);
-  model_ = std::make_unique<ChipModel>(chip, net, ex, placement, sched_);
+  model_ = std::make_unique<ChipModel>(chip, net, ex, placement, sched_, release);
   auto& noc = model_->noc();
   for (uint32_t r = 0; r < noc.routers(); ++r) {
     const std::string name = "router_" + std::to_string(r % chip.mesh.width) + "_" +

@@ -80,7 +80,8 @@ class MemoryInitiator : public sc_core::sc_module, public SynapticMemoryPort {
 class SystemCChip {
  public:
   SystemCChip(const config::ChipConfig& chip, const models::Network& net,
-              const models::ExpandedNetwork& ex, const map::Placement& placement);
+              const models::ExpandedNetwork& ex, const map::Placement& placement,
+              bool release = false);
   StepRecord step();
   ChipModel& model() { return *model_; }
   uint64_t memory_reads() const;
