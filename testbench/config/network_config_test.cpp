@@ -7,6 +7,8 @@
 
 #include "sim/config/config_error.h"
 #include "testbench/common/text_edit.h"
+#include "models/connectivity.h"
+#include "models/rng.h"
 #include "sim/config/network_config.h"
 
 using neuromesh::config::ConfigError;
@@ -249,4 +251,34 @@ TEST(NetworkConfig, ShippedNetworksLoad) {
     EXPECT_NO_THROW(neuromesh::config::load_network(std::string(NEUROMESH_SOURCE_DIR) +
                                                     "/configs/networks/" + name + ".yaml"));
   }
+}
+
+// Random byte-level mutations of a valid network: accepted, or rejected with a ConfigError that
+// names the file; never a crash or another exception.
+TEST(NetworkConfig, RandomMutationsNeverCrash) {
+  neuromesh::models::Rng rng(7);
+  const std::string alphabet = ":[]{}-,#&*!|>'\"%@` \n\t0123456789.e-xyzab";
+  int rejected = 0;
+  for (int iter = 0; iter < 1500; ++iter) {
+    std::string text = kNet;
+    const int edits = 1 + int(rng.range(0, 3));
+    for (int k = 0; k < edits; ++k) {
+      const size_t pos = size_t(rng.range(0, int64_t(text.size()) - 1));
+      switch (rng.range(0, 2)) {
+        case 0: text[pos] = alphabet[size_t(rng.range(0, int64_t(alphabet.size()) - 1))]; break;
+        case 1: text.erase(pos, size_t(rng.range(1, 8))); break;
+        default: text.insert(pos, 1, alphabet[size_t(rng.range(0, int64_t(alphabet.size()) - 1))]);
+      }
+    }
+    try {
+      const auto n = parse_network(text, "m.yaml", ".");
+      neuromesh::models::expand(n, uint64_t{1} << 22);  // accepted networks also expand
+    } catch (const ConfigError& e) {
+      ++rejected;
+      EXPECT_EQ(std::string(e.what()).rfind("m.yaml", 0), 0u) << e.what();
+    } catch (const neuromesh::models::NetworkTooLarge&) {
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 500);
 }
