@@ -137,8 +137,10 @@ int sc_main(int argc, char** argv) {
   auto* noc_cmd = app.add_subcommand(
       "noc", "Latency vs offered load of the chip's router on a mesh, uniform random traffic (CSV)");
   noc_cmd->add_option("--chip", noc.chip, "Chip config YAML (its router section is used)")->required();
-  noc_cmd->add_option("--width", noc.width, "Mesh width")->check(CLI::Range(1u, 64u));
-  noc_cmd->add_option("--height", noc.height, "Mesh height")->check(CLI::Range(1u, 64u));
+  noc_cmd->add_option("--width", noc.width, "Mesh width (default: the chip config's)")
+      ->check(CLI::Range(1u, 64u));
+  noc_cmd->add_option("--height", noc.height, "Mesh height (default: the chip config's)")
+      ->check(CLI::Range(1u, 64u));
   noc_cmd->add_option("--rates", noc.rates, "Offered loads, flits per terminal per cycle")
       ->required()->check(CLI::Range(0.0, 1.0));
   noc_cmd->add_option("--flits", noc.flits, "Flits per packet")->check(CLI::Range(1u, 64u));

@@ -37,8 +37,8 @@ class Drain final : public Component {
 int noc_sweep_command(const NocSweepOptions& o) {
   const auto chip = config::load_chip_config(o.chip);
   NocParams p;
-  p.width = o.width;
-  p.height = o.height;
+  p.width = o.width ? o.width : chip.mesh.width;
+  p.height = o.height ? o.height : chip.mesh.height;
   p.locals = 1;
   p.pipeline_stages = chip.router.pipeline_stages;
   p.buffer_flits = std::max<uint32_t>(chip.router.input_buffer_flits, o.flits);

@@ -10,7 +10,7 @@ namespace neuromesh::app {
 
 struct NocSweepOptions {
   std::string chip;
-  uint32_t width = 8, height = 8;
+  uint32_t width = 0, height = 0;  // 0: the chip config's mesh
   std::vector<double> rates;       // offered load, flits per terminal per cycle
   uint32_t flits = 1;              // packet length
   uint64_t warmup = 2000, measure = 10000;
