@@ -283,14 +283,18 @@ uint64_t Terminal::evaluate(uint64_t c) {
     returns_.pop();
     ++credits_;
   }
-  if (outbox_.empty()) return kNever;
-  Packet& pk = n.packets_[outbox_.front()];
-  if (pk.created <= c && credits_ > 0) {
+  // Every credit in hand is a flit that will go out, one per cycle, whatever the credits that
+  // come back meanwhile: send them all now, each stamped with the cycle it leaves (exactly what a
+  // per-cycle injector would do), and sleep until more credits or packets are needed.
+  uint64_t t = std::max(c, next_free_);
+  while (!outbox_.empty() && credits_ > 0) {
+    Packet& pk = n.packets_[outbox_.front()];
+    t = std::max(t, pk.created);
     Flit f;
     f.packet = outbox_.front();
     f.index = sent_flits_;
     f.length = pk.flits;
-    f.ready = c + n.p_.link_latency[4] + n.p_.pipeline_stages;
+    f.ready = t + n.p_.link_latency[4] + n.p_.pipeline_stages;
     const Terminal& dst = n.terminals_[pk.dst];
     f.dst_router = dst.router_;
     f.dst_port = uint32_t(dst.port_);
@@ -298,18 +302,18 @@ uint64_t Terminal::evaluate(uint64_t c) {
     R.push(port_, f);
     n.sched_.wake(R, f.ready);
     --credits_;
-    if (n.observer) n.observer->flit_injected(id_, c);
-    if (sent_flits_ == 0) pk.head_sent = c;
+    if (n.observer) n.observer->flit_injected(id_, t);
+    if (sent_flits_ == 0) pk.head_sent = t;
     if (++sent_flits_ == pk.flits) {
       outbox_.pop_front();
       sent_flits_ = 0;
     }
+    next_free_ = ++t;
   }
   if (outbox_.empty()) return kNever;
-  const Packet& next = n.packets_[outbox_.front()];
-  if (next.created > c) return next.created;
-  if (credits_ > 0) return c + 1;
-  return returns_.empty() ? kNever : returns_.front();
+  const uint64_t earliest = std::max(next_free_, n.packets_[outbox_.front()].created);
+  if (credits_ > 0) return earliest;  // not reached: the loop spends every credit
+  return returns_.empty() ? kNever : std::max(earliest, returns_.front());
 }
 
 std::string MeshNoc::describe_stuck() const {

@@ -157,6 +157,7 @@ class Terminal final : public Component {
   int port_ = 0;
   std::deque<uint32_t> outbox_;            // packets waiting to be injected, in order
   uint16_t sent_flits_ = 0;                // flits of outbox_.front() already sent
+  uint64_t next_free_ = 0;                 // first cycle the injection link is free
   uint32_t credits_ = 0;
   Ring<uint64_t> returns_;
   Ring<Flit> inbox_;                       // ejection buffer
