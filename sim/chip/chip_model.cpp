@@ -220,13 +220,18 @@ void ChipModel::begin_step() {
   }
 }
 
-uint64_t Core::evaluate(uint64_t c) {
+uint64_t Core::evaluate(uint64_t) {
   ChipModel& chip = *chip_;
   models::noc::Terminal& T = chip.noc_->term(terminal_);
-  if (synapse_free_ <= c && T.has_packet(c)) {
+  // The synaptic input unit takes packets one at a time in arrival order: each starts when it
+  // has arrived and the previous one is done. Every packet already delivered to this core is
+  // known, and later ones arrive later over the same link, so their start cycles are fixed now:
+  // process them all, each stamped with its own start cycle (its buffer slots are freed then).
+  while (T.front_arrival() != kNever) {
+    const uint64_t start = std::max(T.front_arrival(), synapse_free_);
     const uint32_t id = T.front_packet();
     const uint64_t tag = chip.noc_->packet(id).tag;
-    T.pop(c);
+    T.pop(start);
     const Axon& a = axons_[uint32_t(tag >> 32)];
     const int64_t payload = int32_t(uint32_t(tag));
     const uint64_t base = step_ + 1;
@@ -242,17 +247,16 @@ uint64_t Core::evaluate(uint64_t c) {
                                  : memory_read_cycles(type_->synaptic_memory, a.words);
     uint64_t cycles = read + n * type_->costs.synaptic_op.latency_cycles;
     cycles = std::max<uint64_t>(cycles, 1);  // one packet per cycle at most
-    synapse_free_ = c + cycles;
+    synapse_free_ = start + cycles;
     synapse_end_ = synapse_free_;
-    if (chip.observer) chip.observer->synaptic_input(index, c, synapse_free_);
+    if (chip.observer) chip.observer->synaptic_input(index, start, synapse_free_);
     last_packet_ = id;
     ++counters.packets_in;
     counters.synaptic_ops += n;
     counters.memory_reads += a.words;
     counters.synapse_busy_cycles += cycles;
   }
-  const uint64_t a = T.front_arrival();
-  return a == kNever ? kNever : std::max(a, synapse_free_);
+  return kNever;  // the next delivery wakes this core
 }
 
 StepRecord ChipModel::end_step() {
