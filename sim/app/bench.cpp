@@ -32,7 +32,7 @@ uint64_t peak_rss_bytes() {
 
 int bench_command(const BenchOptions& o) {
   const auto t0 = Clock::now();
-  Loaded l = load_and_map(o.chip, o.network, o.strategy, std::nullopt);
+  Loaded l = load_and_map(o.chip, o.network, o.strategy, std::nullopt, o.overrides);
   const auto& chip = l.chip;
   const auto& net = l.net;
   auto& ex = l.ex;

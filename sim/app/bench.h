@@ -3,6 +3,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "sim/config/chip_config.h"
 
 namespace neuromesh::app {
 
@@ -10,6 +13,7 @@ struct BenchOptions {
   std::string chip, network, kernel = "systemc", strategy = "locality";
   uint64_t steps = 1000;
   bool json = false;
+  std::vector<config::Override> overrides;
 };
 
 int bench_command(const BenchOptions& options);

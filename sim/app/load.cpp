@@ -7,9 +7,10 @@
 namespace neuromesh::app {
 
 Loaded load_and_map(const std::string& chip, const std::string& network,
-                    const std::string& strategy, std::optional<uint64_t> seed) {
+                    const std::string& strategy, std::optional<uint64_t> seed,
+                    const std::vector<config::Override>& overrides) {
   Loaded l;
-  l.chip = config::load_chip_config(chip);
+  l.chip = config::load_chip_config(chip, overrides);
   l.net = config::load_network(network, seed);
   try {
     l.ex = models::expand(l.net);

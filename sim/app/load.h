@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/connectivity.h"
 #include "models/network.h"
@@ -22,6 +23,7 @@ struct Loaded {
 // Throws config::ConfigError for bad files and map::MapError (naming both files) for a network
 // that does not fit.
 Loaded load_and_map(const std::string& chip, const std::string& network,
-                    const std::string& strategy, std::optional<uint64_t> seed);
+                    const std::string& strategy, std::optional<uint64_t> seed,
+                    const std::vector<config::Override>& overrides = {});
 
 }  // namespace neuromesh::app

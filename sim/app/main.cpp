@@ -22,6 +22,27 @@
 
 namespace {
 
+// --set key=value, repeatable, on every command that reads a chip config.
+void add_set_option(CLI::App* cmd, std::vector<std::string>& sets) {
+  cmd->add_option("--set", sets,
+                  "Change the chip config before it is checked: KEY=VALUE, KEY a dot path such as "
+                  "router.input_buffer_flits (repeatable)")
+      ->check([](const std::string& s) -> std::string {
+        neuromesh::config::Override o;
+        return neuromesh::config::parse_override(s, &o) ? "" : "expected KEY=VALUE, got '" + s + "'";
+      });
+}
+
+std::vector<neuromesh::config::Override> to_overrides(const std::vector<std::string>& sets) {
+  std::vector<neuromesh::config::Override> out;
+  for (const auto& s : sets) {
+    neuromesh::config::Override o;
+    neuromesh::config::parse_override(s, &o);
+    out.push_back(o);
+  }
+  return out;
+}
+
 // SystemC prints its banner before sc_main runs unless this is set: set it during static
 // initialisation, which precedes libsystemc's main().
 const bool kQuietSystemC = ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0) == 0;
@@ -44,8 +65,9 @@ int cmd_validate(const std::vector<std::string>& files) {
   return status;
 }
 
-int cmd_describe(const std::string& file, const std::string& out) {
-  const auto chip = neuromesh::config::load_chip_config(file);
+int cmd_describe(const std::string& file, const std::string& out,
+                 const std::vector<neuromesh::config::Override>& overrides) {
+  const auto chip = neuromesh::config::load_chip_config(file, overrides);
   const std::string text = neuromesh::app::describe_chip(chip);
   std::cout << text;
   if (!out.empty()) neuromesh::io::write_file_atomic(out, text);
@@ -71,6 +93,8 @@ int sc_main(int argc, char** argv) {
       "describe", "Summarise a chip: cores, neurons, synapses, memory, mesh, clock, figures");
   describe->add_option("chip", describe_file, "Chip config YAML file")->required();
   describe->add_option("--out", describe_out, "Also write the description to this file");
+  std::vector<std::string> describe_sets, run_sets, map_sets, bench_sets, noc_sets;
+  add_set_option(describe, describe_sets);
 
   neuromesh::app::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run a network on a chip; write spikes.csv and probes.csv");
@@ -86,6 +110,7 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
       ->default_val("fill");
   run_cmd->add_option("--seed", run.seed, "Override every random seed of the network");
+  add_set_option(run_cmd, run_sets);
   run_cmd->add_option("--neuron-backend", run.neuron_backend,
                       "Who computes neuron updates in the cycle mode: model (C++) or rtl "
                       "(the Verilated neuron update unit in every core)")
@@ -120,6 +145,7 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
       ->default_val("fill");
   map_cmd->add_option("--seed", map_seed, "Override every random seed of the network");
+  add_set_option(map_cmd, map_sets);
 
   neuromesh::app::BenchOptions bench;
   auto* bench_cmd = app.add_subcommand(
@@ -132,6 +158,7 @@ int sc_main(int argc, char** argv) {
   bench_cmd->add_option("--strategy", bench.strategy, "Placement strategy")
       ->check(CLI::IsMember(neuromesh::map::strategy_names()));
   bench_cmd->add_flag("--json", bench.json, "Print one JSON object");
+  add_set_option(bench_cmd, bench_sets);
 
   neuromesh::app::NocSweepOptions noc;
   auto* noc_cmd = app.add_subcommand(
@@ -147,6 +174,7 @@ int sc_main(int argc, char** argv) {
   noc_cmd->add_option("--warmup", noc.warmup, "Warm-up cycles")->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30));
   noc_cmd->add_option("--measure", noc.measure, "Measured cycles")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
   noc_cmd->add_option("--seed", noc.seed, "Traffic seed");
+  add_set_option(noc_cmd, noc_sets);
 
   std::vector<std::string> compare_files;
   auto* compare_cmd = app.add_subcommand(
@@ -164,10 +192,11 @@ int sc_main(int argc, char** argv) {
 
   try {
     if (*validate) return cmd_validate(validate_files);
-    if (*describe) return cmd_describe(describe_file, describe_out);
+    if (*describe) return cmd_describe(describe_file, describe_out, to_overrides(describe_sets));
     if (*run_cmd) {
       unsigned long long a = 0, b = 0;
       std::sscanf(trace_steps.c_str(), "%llu:%llu", &a, &b);
+      run.overrides = to_overrides(run_sets);
       run.trace_first = a;
       run.trace_last = b;
       return neuromesh::app::run_command(run);
@@ -176,9 +205,18 @@ int sc_main(int argc, char** argv) {
       std::cout << neuromesh::report::compare_reports(compare_files);
       return 0;
     }
-    if (*noc_cmd) return neuromesh::app::noc_sweep_command(noc);
-    if (*bench_cmd) return neuromesh::app::bench_command(bench);
-    if (*map_cmd) return neuromesh::app::map_command(map_chip, map_network, map_strategy, map_seed);
+    if (*noc_cmd) {
+      noc.overrides = to_overrides(noc_sets);
+      return neuromesh::app::noc_sweep_command(noc);
+    }
+    if (*bench_cmd) {
+      bench.overrides = to_overrides(bench_sets);
+      return neuromesh::app::bench_command(bench);
+    }
+    if (*map_cmd) {
+      return neuromesh::app::map_command(map_chip, map_network, map_strategy, map_seed,
+                                         to_overrides(map_sets));
+    }
   } catch (const neuromesh::config::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;

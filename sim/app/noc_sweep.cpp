@@ -35,7 +35,7 @@ class Drain final : public Component {
 }  // namespace
 
 int noc_sweep_command(const NocSweepOptions& o) {
-  const auto chip = config::load_chip_config(o.chip);
+  const auto chip = config::load_chip_config(o.chip, o.overrides);
   NocParams p;
   p.width = o.width ? o.width : chip.mesh.width;
   p.height = o.height ? o.height : chip.mesh.height;

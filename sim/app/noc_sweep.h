@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/chip_config.h"
+
 namespace neuromesh::app {
 
 struct NocSweepOptions {
@@ -15,6 +17,7 @@ struct NocSweepOptions {
   uint32_t flits = 1;              // packet length
   uint64_t warmup = 2000, measure = 10000;
   uint64_t seed = 1;
+  std::vector<config::Override> overrides;
 };
 
 int noc_sweep_command(const NocSweepOptions& options);

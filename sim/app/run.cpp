@@ -85,14 +85,14 @@ class CycleSystemC final : public Cycle {
 }  // namespace
 
 int map_command(const std::string& chip, const std::string& network, const std::string& strategy,
-                std::optional<uint64_t> seed) {
-  const Loaded l = load_and_map(chip, network, strategy, seed);
+                std::optional<uint64_t> seed, const std::vector<config::Override>& overrides) {
+  const Loaded l = load_and_map(chip, network, strategy, seed, overrides);
   std::cout << map::describe_placement(l.chip, l.net, l.placement);
   return 0;
 }
 
 int run_command(const RunOptions& o) {
-  Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed);
+  Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides);
   const auto& net = l.net;
   const uint64_t synapses = l.ex.total_synapses;
 

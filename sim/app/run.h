@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "sim/config/chip_config.h"
 
 namespace neuromesh::app {
 
@@ -13,11 +16,12 @@ struct RunOptions {
   std::string trace;                    // VCD file, empty: none
   uint64_t trace_first = 0, trace_last = 10;
   uint32_t power_window = 10;           // steps over which peak power is averaged
+  std::vector<config::Override> overrides;  // --set key=value on the chip config
   std::optional<uint64_t> seed;
 };
 
 int run_command(const RunOptions& options);
 int map_command(const std::string& chip, const std::string& network, const std::string& strategy,
-                std::optional<uint64_t> seed);
+                std::optional<uint64_t> seed, const std::vector<config::Override>& overrides);
 
 }  // namespace neuromesh::app

@@ -121,10 +121,21 @@ struct ChipConfig {
   const CoreTypeConfig& type_of(const CoreInstance& c) const { return core_types[c.type]; }
 };
 
+// A command-line change to a chip config before it is validated: `key` is a dot path of mapping
+// keys (e.g. "router.input_buffer_flits"), `value` YAML text (e.g. "8", "yx", "[1, 2]").
+struct Override {
+  std::string key, value;
+};
+// Parses "key=value"; returns false for text without '=' or with an empty key.
+bool parse_override(const std::string& text, Override* out);
+
 // Reads and validates a chip config. Throws ConfigError (sim/config/config_error.h) naming file,
-// line, column and key path on any problem.
-ChipConfig load_chip_config(const std::string& path);
+// line, column and key path on any problem. Overrides are applied to the YAML first and then
+// validated like the rest; an override whose path does not lead through existing mappings is an
+// error naming it.
+ChipConfig load_chip_config(const std::string& path, const std::vector<Override>& overrides = {});
 // Same, from text already in memory; `name` stands for the file in messages.
-ChipConfig parse_chip_config(const std::string& text, const std::string& name);
+ChipConfig parse_chip_config(const std::string& text, const std::string& name,
+                             const std::vector<Override>& overrides = {});
 
 }  // namespace neuromesh::config

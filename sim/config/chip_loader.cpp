@@ -385,17 +385,38 @@ class ChipLoader {
 
 }  // namespace
 
-ChipConfig parse_chip_config(const std::string& text, const std::string& name) {
+bool parse_override(const std::string& text, Override* out) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  out->key = text.substr(0, eq);
+  out->value = text.substr(eq + 1);
+  return true;
+}
+
+ChipConfig parse_chip_config(const std::string& text, const std::string& name,
+                             const std::vector<Override>& overrides) {
   ChipConfig c;
   c.file = name;
   const Value root = Value::parse(text, name, "a chip config (a mapping with keys chip, clock, "
                                               "mesh, core_types, cores, router, timing)");
-  ChipLoader(c).load(root);
+  for (const auto& o : overrides) yaml::apply_override(root, o.key, o.value);
+  try {
+    ChipLoader(c).load(root);
+  } catch (const ConfigError& e) {
+    // A value that came from --set has no place in the file: say where it came from instead.
+    for (const auto& o : overrides) {
+      if (e.key() == o.key || e.key().rfind(o.key + ".", 0) == 0 || e.key().rfind(o.key + "[", 0) == 0) {
+        throw ConfigError(e.file(), 0, 0, e.key(),
+                          e.message() + " (the value comes from --set " + o.key + "=" + o.value + ")");
+      }
+    }
+    throw;
+  }
   return c;
 }
 
-ChipConfig load_chip_config(const std::string& path) {
-  return parse_chip_config(yaml::read_text_file(path), path);
+ChipConfig load_chip_config(const std::string& path, const std::vector<Override>& overrides) {
+  return parse_chip_config(yaml::read_text_file(path), path, overrides);
 }
 
 }  // namespace neuromesh::config

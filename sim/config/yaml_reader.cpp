@@ -335,6 +335,44 @@ std::vector<std::string> Map::keys() const {
   return out;
 }
 
+void apply_override(const Value& root, const std::string& key, const std::string& value) {
+  const std::string what = "--set " + key + "=" + value;
+  std::vector<std::string> parts;
+  size_t from = 0;
+  while (true) {
+    const size_t dot = key.find('.', from);
+    parts.push_back(key.substr(from, dot == std::string::npos ? std::string::npos : dot - from));
+    if (dot == std::string::npos) break;
+    from = dot + 1;
+  }
+  YAML::Node node = root.node();
+  std::string path;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string& p = parts[i];
+    if (p.empty()) throw ConfigError(root.file(), 0, 0, key, what + ": empty key in the path");
+    if (!node.IsMap()) {
+      throw ConfigError(root.file(), 0, 0, key,
+                        what + ": '" + (path.empty() ? std::string("(top)") : path) +
+                            "' is not a mapping, so it has no key '" + p + "'");
+    }
+    path = path.empty() ? p : path + "." + p;
+    if (i + 1 == parts.size()) {
+      YAML::Node parsed;
+      try {
+        parsed = YAML::Load(value);
+      } catch (const YAML::Exception& e) {
+        throw ConfigError(root.file(), 0, 0, key, what + ": invalid YAML value: " + e.msg);
+      }
+      node[p] = parsed;
+      return;
+    }
+    if (!node[p]) {
+      throw ConfigError(root.file(), 0, 0, key, what + ": the config has no mapping '" + path + "'");
+    }
+    node.reset(node[p]);  // descend (reset keeps it a handle into the same document)
+  }
+}
+
 namespace {
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);

@@ -96,6 +96,11 @@ class Map {
   std::vector<Entry> entries_;
 };
 
+// Sets the value at dot path `key` (mapping keys only) of `root` to the YAML text `value`.
+// Every mapping on the way must exist; the last key may be new (the loader then checks it like
+// any other key). Throws ConfigError naming the override when the path or the value is unusable.
+void apply_override(const Value& root, const std::string& key, const std::string& value);
+
 // "did you mean" suggestion: the closest of `candidates` to `word`, or "" when none is close.
 std::string closest(const std::string& word, const std::vector<std::string>& candidates);
 std::string join(const std::vector<std::string>& words, const std::string& sep = ", ");

@@ -414,3 +414,34 @@ TEST(ChipConfigHostile, RandomMutationsNeverCrash) {
   }
   EXPECT_GT(rejected, 500);  // most mutations break something
 }
+
+TEST(ChipConfigOverrides, SetChangesValuesAndNamesItselfInErrors) {
+  using neuromesh::config::Override;
+  const ChipConfig c = parse_chip_config(kBase, "o.yaml",
+                                         {{"router.input_buffer_flits", "2"},
+                                          {"router.routing", "west_first"},
+                                          {"mesh.width", "4"}});
+  EXPECT_EQ(c.router.input_buffer_flits, 2u);
+  EXPECT_EQ(c.router.routing, "west_first");
+  EXPECT_EQ(c.mesh.width, 4u);
+  auto error = [](const std::vector<Override>& o) {
+    try {
+      parse_chip_config(kBase, "o.yaml", o);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(error({{"mesh.width", "0"}}).find("out of range"), std::string::npos);
+  EXPECT_NE(error({{"mesh.width", "0"}}).find("--set mesh.width=0"), std::string::npos);
+  EXPECT_NE(error({{"router.buffer", "2"}}).find("unknown key"), std::string::npos);
+  EXPECT_NE(error({{"router.routing.x", "2"}}).find("is not a mapping"), std::string::npos);
+  EXPECT_NE(error({{"routr.pipeline_stages", "2"}}).find("has no mapping 'routr'"), std::string::npos);
+  EXPECT_NE(error({{"mesh.width", "[1"}}).find("invalid YAML value"), std::string::npos);
+  neuromesh::config::Override o;
+  EXPECT_TRUE(neuromesh::config::parse_override("a.b=c=d", &o));
+  EXPECT_EQ(o.key, "a.b");
+  EXPECT_EQ(o.value, "c=d");
+  EXPECT_FALSE(neuromesh::config::parse_override("=x", &o));
+  EXPECT_FALSE(neuromesh::config::parse_override("novalue", &o));
+}
