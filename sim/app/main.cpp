@@ -14,6 +14,7 @@
 #include "sim/app/describe.h"
 #include "sim/app/noc_sweep.h"
 #include "sim/app/run.h"
+#include "sim/app/sweep.h"
 #include "sim/map/mapper.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/config_error.h"
@@ -176,6 +177,21 @@ int sc_main(int argc, char** argv) {
   noc_cmd->add_option("--seed", noc.seed, "Traffic seed");
   add_set_option(noc_cmd, noc_sets);
 
+  neuromesh::app::SweepOptions sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "Run a network on variants of a chip (any config key, placement) and write one CSV "
+               "row of latency and energy figures per variant");
+  sweep_cmd->add_option("--chip", sweep.chip, "Chip config YAML")->required();
+  sweep_cmd->add_option("--network", sweep.network, "Network YAML")->required();
+  sweep_cmd->add_option("--steps", sweep.steps, "Timesteps per variant")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
+  sweep_cmd->add_option("--vary", sweep.vary,
+                        "KEY=V1,V2,... (repeatable): every combination is run, e.g. "
+                        "router.input_buffer_flits=2,4,16")->required();
+  sweep_cmd->add_option("--strategy", sweep.strategies, "Placement strategies to sweep")
+      ->check(CLI::IsMember(neuromesh::map::strategy_names()));
+  sweep_cmd->add_option("--out", sweep.out, "CSV file to write")->required();
+
   std::vector<std::string> compare_files;
   auto* compare_cmd = app.add_subcommand(
       "compare", "Key figures of several report.json files side by side, ratios against the first");
@@ -201,6 +217,7 @@ int sc_main(int argc, char** argv) {
       run.trace_last = b;
       return neuromesh::app::run_command(run);
     }
+    if (*sweep_cmd) return neuromesh::app::sweep_command(sweep);
     if (*compare_cmd) {
       std::cout << neuromesh::report::compare_reports(compare_files);
       return 0;
