@@ -11,6 +11,7 @@
 #include "sim/chip/chip_model.h"
 #include "sim/config/config_error.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/csv.h"
 #include "sim/report/energy.h"
 
 namespace neuromesh::app {
@@ -22,12 +23,6 @@ struct Axis {
   std::vector<std::string> values;
 };
 
-std::string csv(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
 
 }  // namespace
 
@@ -57,7 +52,7 @@ int sweep_command(const SweepOptions& o) {
   }
 
   std::string out;
-  for (const auto& a : axes) out += csv(a.key) + ",";
+  for (const auto& a : axes) out += io::csv_field(a.key) + ",";
   out += "strategy,status,cores_used,cycles,time_ns,step_ns_median,step_ns_p99,energy_pj,"
          "dynamic_pj,static_pj,average_mw,peak_mw,pj_per_synaptic_op,synaptic_ops,spikes,"
          "packets,flit_hops\n";
@@ -72,10 +67,10 @@ int sweep_command(const SweepOptions& o) {
       const size_t i = rest % axes[a].values.size();
       rest /= axes[a].values.size();
       overrides.push_back({axes[a].key, axes[a].values[i]});
-      row += csv(axes[a].values[i]) + ",";
+      row += io::csv_field(axes[a].values[i]) + ",";
     }
     const std::string& strategy = strategies[rest];
-    row += csv(strategy) + ",";
+    row += io::csv_field(strategy) + ",";
     try {
       Loaded l = load_and_map(o.chip, o.network, strategy, std::nullopt, overrides);
       models::noc::CalendarScheduler sched;
@@ -109,11 +104,11 @@ int sweep_command(const SweepOptions& o) {
       // no variant at all is valid, the first error is most likely a typo and is reported.
       if (!first_config_error) first_config_error = std::make_unique<config::ConfigError>(err);
       ++config_errors;
-      row += csv(std::string("config error: ") + err.what()) + ",,,,,,,,,,,,,,,";
+      row += io::csv_field(std::string("config error: ") + err.what()) + ",,,,,,,,,,,,,,,";
       std::cerr << fmt::format("[{}/{}] invalid variant: {}\n", p + 1, points, err.what());
     } catch (const std::exception& err) {
       // A variant that cannot hold the network is a result, not a failure of the sweep.
-      row += csv(std::string("error: ") + err.what()) + ",,,,,,,,,,,,,,,";
+      row += io::csv_field(std::string("error: ") + err.what()) + ",,,,,,,,,,,,,,,";
       std::cerr << fmt::format("[{}/{}] does not run: {}\n", p + 1, points, err.what());
     }
     out += row + "\n";

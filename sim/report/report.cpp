@@ -5,21 +5,17 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "sim/io/csv.h"
 #include "sim/report/html.h"
 
 namespace neuromesh::report {
 
+using io::csv_field;
 using Json = nlohmann::ordered_json;
 
 namespace {
 const char* kPortName[4] = {"east", "west", "north", "south"};
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
 }  // namespace
 
 Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
