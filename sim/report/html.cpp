@@ -59,18 +59,23 @@ std::string legend(const std::string& id, double max, const char* unit, int widt
   return s;
 }
 
-std::string line_plot(const std::string& id, const std::vector<double>& y, const std::string& ylabel) {
+struct Series {
+  std::string name, colour, css_class;
+  std::vector<double> y;
+};
+
+// Lines over the timesteps on one shared y axis starting at 0, with a legend when there are
+// several.
+std::string line_plot(const std::string& id, const std::vector<Series>& series,
+                      const std::string& ylabel) {
   const int W = 760, H = 220, L = 70, B = 30, T = 10, R = 10;
   double lo = 0, hi = 0;
-  for (double v : y) hi = std::max(hi, v);
-  if (hi <= lo) hi = lo + 1;
-  std::string pts;
-  const size_t n = y.size();
-  for (size_t i = 0; i < n; ++i) {
-    const double x = L + (n > 1 ? double(i) / double(n - 1) : 0.5) * (W - L - R);
-    const double yy = T + (1 - (y[i] - lo) / (hi - lo)) * (H - T - B);
-    pts += fmt::format("{:.1f},{:.1f} ", x, yy);
+  size_t n = 0;
+  for (const auto& sr : series) {
+    for (double v : sr.y) hi = std::max(hi, v);
+    n = std::max(n, sr.y.size());
   }
+  if (hi <= lo) hi = lo + 1;
   std::string s = fmt::format("<svg id=\"{}\" class=\"plot\" width=\"{}\" height=\"{}\" role=\"img\">", id, W, H);
   s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fafafa\" stroke=\"#ccc\"/>",
                    L, T, W - L - R, H - T - B);
@@ -85,7 +90,23 @@ std::string line_plot(const std::string& id, const std::vector<double>& y, const
                    (L + W - R) / 2, H - 6, n ? n - 1 : 0);
   s += fmt::format("<text x=\"12\" y=\"{}\" transform=\"rotate(-90 12 {})\" text-anchor=\"middle\">{}</text>",
                    (T + H - B) / 2, (T + H - B) / 2, esc(ylabel));
-  s += fmt::format("<polyline class=\"series\" fill=\"none\" stroke=\"#2c6fbb\" stroke-width=\"1.5\" points=\"{}\"/>", pts);
+  int legend_x = L + 8;
+  for (const auto& sr : series) {
+    std::string pts;
+    for (size_t i = 0; i < sr.y.size(); ++i) {
+      const double x = L + (n > 1 ? double(i) / double(n - 1) : 0.5) * (W - L - R);
+      const double yy = T + (1 - (sr.y[i] - lo) / (hi - lo)) * (H - T - B);
+      pts += fmt::format("{:.1f},{:.1f} ", x, yy);
+    }
+    s += fmt::format("<polyline class=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" points=\"{}\"/>",
+                     sr.css_class, sr.colour, pts);
+    if (series.size() > 1) {
+      s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"3\" fill=\"{}\"/>"
+                       "<text x=\"{}\" y=\"{}\">{}</text>",
+                       legend_x, T + 8, sr.colour, legend_x + 14, T + 12, esc(sr.name));
+      legend_x += 14 + 7 * int(sr.name.size()) + 16;
+    }
+  }
   return s + "</svg>";
 }
 
@@ -259,8 +280,28 @@ std::string render_html(const Json& r, const std::string& chip_summary) {
     step_ns.push_back(s["ns"].get<double>());
     power.push_back(s["power_mw"].get<double>());
   }
-  h += "<h2>Latency per timestep</h2>" + line_plot("latency-plot", step_ns, "step latency (ns)");
-  h += "<h2>Power per timestep</h2>" + line_plot("power-plot", power, "power (mW)");
+  h += "<h2>Latency per timestep</h2>" +
+       line_plot("latency-plot", {{"step", "#2c6fbb", "series", step_ns}}, "step latency (ns)");
+  // Where each step's time went, from the step start: the neuron update phase, the last flit's
+  // delivery, the last synaptic integration (the step then waits for the barrier).
+  std::vector<double> nu, noc, syn;
+  const double cycle_ns = chip["cycle_ns"].get<double>();
+  for (const auto& st : r["steps"]) {
+    const auto& b = st["breakdown_cycles"];
+    nu.push_back(b["neuron_update"].get<double>() * cycle_ns);
+    noc.push_back(b["noc_end"].get<double>() * cycle_ns);
+    syn.push_back(b["synaptic_input_end"].get<double>() * cycle_ns);
+  }
+  h += "<h2>Where each step's time goes</h2><p class=\"note\">From the start of each step: when the "
+       "neuron updates end, when the last flit reaches its core, when the last synaptic "
+       "integration ends. The step then closes with the barrier.</p>" +
+       line_plot("breakdown-plot",
+                 {{"neuron update end", "#7b3294", "breakdown", nu},
+                  {"last flit delivered", "#e66101", "breakdown", noc},
+                  {"synaptic integration end", "#1a9641", "breakdown", syn}},
+                 "ns from step start");
+  h += "<h2>Power per timestep</h2>" +
+       line_plot("power-plot", {{"power", "#2c6fbb", "series", power}}, "power (mW)");
   h += "<h2>Chip configuration and the sources of its figures</h2><pre id=\"config-summary\">" +
        esc(chip_summary) + "</pre>";
   h += "<p class=\"note\">Written by neuromesh. The same figures are in report.json (schema in "

@@ -25,7 +25,7 @@ if grep -E 'CONSOLE|Uncaught' "$tmp/console.log" | grep -Eiq 'error|uncaught'; t
   fail "console errors while rendering report.html"
 fi
 dom="$tmp/dom.html"
-for id in key-figures energy-breakdown core-heatmap link-heatmap latency-plot power-plot config-summary; do
+for id in key-figures energy-breakdown core-heatmap link-heatmap latency-plot breakdown-plot power-plot config-summary; do
   grep -q "id=\"$id\"" "$dom" || fail "the rendered page has no #$id"
 done
 # Each plot has content: bars, cores, links and two series with one point per step.
@@ -39,6 +39,7 @@ while read -r line; do
   n=$(echo "$line" | grep -o 'points="[^"]*"' | tr ' ' '\n' | grep -c ',')
   [ "$n" -eq 40 ] || fail "a series has $n points, expected 40 (one per step)"
 done <<< "$series"
+[ "$(grep -o 'class="breakdown"' "$dom" | wc -l)" -eq 3 ] || fail "the latency breakdown needs its three lines"
 grep -q 'Davies18 Table 2' "$dom" || fail "the sources of the figures are not shown"
 # And it paints: a screenshot of reasonable size.
 timeout 120 "$chromium" "${flags[@]}" --window-size=1150,2400 --screenshot="$tmp/shot.png" "file://$html" \
