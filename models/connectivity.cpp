@@ -4,6 +4,7 @@
 #include <numeric>
 #include <string>
 
+#include "models/neuron_model_registry.h"
 #include "models/rng.h"
 
 namespace neuromesh::models {
@@ -108,6 +109,7 @@ loihi::SignMode infer_sign_mode(const std::vector<int32_t>& w) {
 
 ExpandedNetwork expand(const Network& net, uint64_t max_synapses) {
   ExpandedNetwork out;
+  const auto& registry = NeuronModelRegistry::instance();
   out.tables.reserve(net.projections.size());
   for (const auto& p : net.projections) {
     if (out.total_synapses + bound(net, p) > max_synapses) {
@@ -135,8 +137,9 @@ ExpandedNetwork expand(const Network& net, uint64_t max_synapses) {
     t.row.assign(size_t(n_pre) + 1, 0);
     t.synapses.reserve(std::min<uint64_t>(bound(net, p), max_synapses));
     uint32_t filled_rows = 0;  // rows [0, filled_rows) have their start set
+    const bool quantise = registry.get(net.populations[p.to].model).weight_quantisation;
     for_each_synapse(net, p, [&](uint32_t j, uint32_t i, int32_t w, uint32_t d) {
-      const int32_t q = loihi::quantize_weight(w, t.sign_mode, t.num_weight_bits);
+      const int32_t q = quantise ? loihi::quantize_weight(w, t.sign_mode, t.num_weight_bits) : w;
       if (q == 0) return;  // a zero weight contributes nothing and is not stored
       while (filled_rows <= j) t.row[filled_rows++] = t.synapses.size();
       t.synapses.push_back(Synapse{i, static_cast<int16_t>(q), static_cast<uint8_t>(d), 0});
@@ -148,6 +151,11 @@ ExpandedNetwork expand(const Network& net, uint64_t max_synapses) {
     if (t.synapses.size() < t.synapses.capacity() / 16 * 15) t.synapses.shrink_to_fit();
     out.total_synapses += t.synapses.size();
     out.tables.push_back(std::move(t));
+  }
+  out.channel_weights.resize(net.populations.size());
+  for (uint32_t p = 0; p < net.populations.size(); ++p) {
+    const auto& m = registry.get(net.populations[p].model);
+    if (m.prepare) m.prepare(net, p, out);
   }
   return out;
 }

@@ -1,13 +1,20 @@
 #include "models/functional_sim.h"
 
+#include "models/neuron_model_registry.h"
+
 namespace neuromesh::models {
 
 FunctionalSim::FunctionalSim(const Network& net, const ExpandedNetwork& ex) : net_(net), ex_(ex) {
   pops_.resize(net.populations.size());
   for (size_t p = 0; p < net.populations.size(); ++p) {
     const auto& pop = net.populations[p];
-    pops_[p].neurons = LifArray(pop.params, 0, pop.size);
-    pops_[p].dendrites = Dendrites(pop.size);
+    const auto& model = NeuronModelRegistry::instance().get(pop.model);
+    const auto* weights = p < ex.channel_weights.size() ? &ex.channel_weights[p] : nullptr;
+    NeuronSlice slice{&pop.params, uint32_t(p), 0, pop.size, net.seed, weights};
+    pops_[p].unit = model.make(slice);
+    pops_[p].channels = model.channels;
+    pops_[p].dendrites = Dendrites(pop.size, model.channels);
+    pops_[p].flags.assign(pop.size, 0);
   }
   pop_out_.resize(net.populations.size());
   input_out_.resize(net.inputs.size());
@@ -26,6 +33,7 @@ void FunctionalSim::deliver(const Out& o, const std::vector<uint32_t>& pre,
   const SynapseTable& t = ex_.tables[o.table];
   Dendrites& d = pops_[t.to].dendrites;
   const uint64_t base = t_ + 1;
+  const uint32_t ch = pops_[t.to].channels;
   uint64_t ops = 0;
   int64_t* flat = d.ring(o.dendrite) == 1 ? d.slot(o.dendrite, base) : nullptr;
   for (size_t n = 0; n < pre.size(); ++n) {
@@ -34,10 +42,13 @@ void FunctionalSim::deliver(const Out& o, const std::vector<uint32_t>& pre,
     const Synapse* syn = t.synapses.data() + t.row[j];
     const Synapse* end = t.synapses.data() + t.row[j + 1];
     ops += uint64_t(end - syn);
-    if (flat) {
+    if (ch == 1 && flat) {
       for (; syn != end; ++syn) flat[syn->post] += int64_t{syn->weight} * s;
     } else {
-      for (; syn != end; ++syn) d.slot(o.dendrite, base + syn->delay)[syn->post] += int64_t{syn->weight} * s;
+      for (; syn != end; ++syn) {
+        d.slot(o.dendrite, base + syn->delay)[size_t(syn->post) * ch + syn->channel] +=
+            int64_t{syn->weight} * s;
+      }
     }
   }
   counters_.synaptic_ops += ops;
@@ -48,8 +59,10 @@ void FunctionalSim::step() {
   for (auto& p : pops_) {
     p.dendrites.collect(t_, p.a_in);
     p.spiked.clear();
-    p.neurons.step(p.a_in.data(), p.spiked);
-    counters_.neuron_updates += p.neurons.size();
+    p.unit->step(t_, p.a_in.data(), p.flags.data());
+    for (uint32_t i = 0; i < p.flags.size(); ++i)
+      if (p.flags[i] & kSpiked) p.spiked.push_back(i);
+    counters_.neuron_updates += p.unit->size();
     counters_.spikes += p.spiked.size();
   }
   // 2. Input sources emit their spikes of step t.

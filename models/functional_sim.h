@@ -1,5 +1,5 @@
-// The functional simulator: steps a whole network in Loihi's timestep order with the bit-exact
-// LIF arithmetic. It is the golden reference the cycle-accurate chip must match spike for spike,
+// The functional simulator: steps a whole network in the synchronous timestep order with each
+// population's neuron unit (models/neuron_unit.h, from the neuron model registry). It is the golden reference the cycle-accurate chip must match spike for spike,
 // and the fast mode for large explorations (structure-of-arrays state, CSR synapses, no
 // allocation per spike).
 //
@@ -10,12 +10,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "models/connectivity.h"
 #include "models/input_generator.h"
 #include "models/lif_array.h"
 #include "models/network.h"
+#include "models/neuron_unit.h"
 
 namespace neuromesh::models {
 
@@ -36,15 +38,17 @@ class FunctionalSim {
 
   // Neurons of population p that spiked in the last step, ascending.
   const std::vector<uint32_t>& spiked(uint32_t p) const { return pops_[p].spiked; }
-  int64_t u(uint32_t p, uint32_t i) const { return pops_[p].neurons.u(i); }
-  int64_t v(uint32_t p, uint32_t i) const { return pops_[p].neurons.v(i); }
+  // Probe variable `var` (index into the model's probe names) of neuron i of population p.
+  int64_t probe(uint32_t p, uint32_t var, uint32_t i) const { return pops_[p].unit->probe(var, i); }
   const FunctionalCounters& counters() const { return counters_; }
 
  private:
   struct Pop {
-    LifArray neurons;
+    std::unique_ptr<NeuronUnit> unit;
+    uint32_t channels = 1;
     Dendrites dendrites;
     std::vector<int64_t> a_in;
+    std::vector<uint8_t> flags;
     std::vector<uint32_t> spiked;
   };
   struct Out {

@@ -1,19 +1,22 @@
-// A slice of Loihi-style LIF neurons as structure-of-arrays: the neuron update unit's arithmetic,
-// shared by the functional simulator and the chip's cores so both compute identical states.
+// A slice of Loihi-style LIF neurons as structure-of-arrays (the state) over the per-neuron
+// constants of models/loihi_lif.h, and the dendritic delay rings that feed any neuron unit. The
+// arithmetic is loihi::lif_update, the one copy shared with every other user.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "models/loihi_lif.h"
+#include "models/param_table.h"
 
 namespace neuromesh::models {
 
 class LifArray {
  public:
   LifArray() = default;
-  // Neurons params[first .. first + count).
-  LifArray(const std::vector<loihi::LifParams>& params, uint32_t first, uint32_t count);
+  // Neurons first .. first + count - 1 of a population with parameters `params`
+  // (columns du, dv, vth, bias_mant, bias_exp, refractory).
+  LifArray(const ParamTable& params, uint32_t first, uint32_t count);
 
   uint32_t size() const { return uint32_t(u_.size()); }
   int64_t u(uint32_t i) const { return u_[i]; }
@@ -23,7 +26,7 @@ class LifArray {
   // Whether neuron i's update this step is "active": it has input, non-zero state or a running
   // refractory period. Inactive neurons still update (their state stays 0 or decays to 0).
   bool active(uint32_t i, int64_t a_in) const {
-    return a_in != 0 || u_[i] != 0 || v_[i] != 0 || refractory_left_[i] != 0 || bias_[i] != 0;
+    return a_in != 0 || u_[i] != 0 || v_[i] != 0 || refractory_left_[i] != 0 || c_[i].bias != 0;
   }
 
   int32_t refractory_left(uint32_t i) const { return refractory_left_[i]; }
@@ -36,64 +39,44 @@ class LifArray {
 
   // Updates neuron i with total input a_in; returns true when it spikes.
   bool update(uint32_t i, int64_t a_in) {
-    using namespace loihi;
-    const int64_t u = wrap_u(decay(u_[i], du_factor_[i]) + a_in * (int64_t{1} << kActShift));
-    u_[i] = u;
-    if (refractory_left_[i] > 0) {
-      --refractory_left_[i];
-      v_[i] = 0;
-      return false;
-    }
-    const int64_t v = saturate_v(decay(v_[i], dv_factor_[i]) + u + bias_[i]);
-    if (v > threshold_[i]) {
-      v_[i] = 0;
-      refractory_left_[i] = refractory_[i];
-      return true;
-    }
-    v_[i] = v;
-    return false;
-  }
-
-  // Updates every neuron; appends the indices of those that spike. Returns how many updates
-  // were active.
-  uint32_t step(const int64_t* a_in, std::vector<uint32_t>& spiked) {
-    uint32_t active_count = 0;
-    for (uint32_t i = 0; i < size(); ++i) {
-      active_count += active(i, a_in[i]);
-      if (update(i, a_in[i])) spiked.push_back(i);
-    }
-    return active_count;
+    return loihi::lif_update(c_[i], u_[i], v_[i], refractory_left_[i], a_in);
   }
 
  private:
   std::vector<loihi::LifParams> params_;
-  std::vector<int64_t> du_factor_, dv_factor_, threshold_, bias_;
-  std::vector<int32_t> refractory_;
+  std::vector<loihi::LifConstants> c_;
   std::vector<int64_t> u_, v_;
   std::vector<int32_t> refractory_left_;
 };
 
-inline LifArray::LifArray(const std::vector<loihi::LifParams>& params, uint32_t first,
-                          uint32_t count) {
-  params_.assign(params.begin() + first, params.begin() + first + count);
-  for (const auto& p : params_) {
-    du_factor_.push_back(4096 - (p.du + 1));
-    dv_factor_.push_back(4096 - p.dv);
-    threshold_.push_back(int64_t{p.vth} << loihi::kActShift);
-    bias_.push_back(loihi::effective_bias(p));
-    refractory_.push_back(p.refractory);
+inline LifArray::LifArray(const ParamTable& t, uint32_t first, uint32_t count) {
+  const size_t du = t.find("du"), dv = t.find("dv"), vth = t.find("vth"),
+               bm = t.find("bias_mant"), be = t.find("bias_exp"), rf = t.find("refractory");
+  params_.resize(count);
+  c_.resize(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint32_t n = first + i;
+    auto& p = params_[i];
+    p.du = int32_t(t.get(du, n));
+    p.dv = int32_t(t.get(dv, n));
+    p.vth = int32_t(t.get(vth, n));
+    p.bias_mant = int32_t(t.get(bm, n));
+    p.bias_exp = int32_t(t.get(be, n));
+    p.refractory = int32_t(t.get(rf, n));
+    c_[i] = loihi::lif_constants(p);
   }
   u_.assign(count, 0);
   v_.assign(count, 0);
   refractory_left_.assign(count, 0);
 }
 
-// Dendritic accumulators of one group of neurons: per incoming projection a ring of delay slots.
-// Spikes of step t with delay d land in the slot of step t + 1 + d; collect(t) sums every
-// projection's slot of step t, each shifted by its own weight_exp, and clears it.
+// Dendritic accumulators of one group of neurons: per incoming projection a ring of delay slots,
+// each slot `channels` values per neuron. Spikes of step t with delay d land in the slot of step
+// t + 1 + d; collect(t) sums every projection's slot of step t, each shifted by its own
+// weight_exp, and clears it.
 class Dendrites {
  public:
-  explicit Dendrites(uint32_t neurons = 0) : n_(neurons) {}
+  explicit Dendrites(uint32_t neurons = 0, uint32_t channels = 1) : n_(neurons * channels) {}
   // Returns the projection's index here.
   uint32_t add_projection(uint32_t max_delay, int weight_exp) {
     Proj p;
@@ -103,6 +86,7 @@ class Dendrites {
     proj_.push_back(std::move(p));
     return uint32_t(proj_.size() - 1);
   }
+  // The slot of `step`: neurons x channels values, index neuron * channels + channel.
   int64_t* slot(uint32_t projection, uint64_t step) {
     Proj& p = proj_[projection];
     return p.slots.data() + size_t(step % p.ring) * n_;

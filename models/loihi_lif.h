@@ -54,22 +54,40 @@ inline int64_t wrap_u(int64_t u) {
 
 inline int64_t saturate_v(int64_t v) { return v > kVMax ? kVMax : (v < -kVMax ? -kVMax : v); }
 
-// One timestep of one neuron with total synaptic input `a` (already weight-exponent scaled).
-// Returns true when it spikes.
-inline bool lif_step(const LifParams& p, LifState& s, int64_t a) {
-  s.u = wrap_u(decay(s.u, 4096 - (p.du + 1)) + a * (int64_t{1} << kActShift));
-  if (s.refractory_left > 0) {
-    --s.refractory_left;
-    s.v = 0;
+// A neuron's parameters in the form the update uses: decay factors, shifted threshold, bias.
+struct LifConstants {
+  int64_t du_factor = 4096, dv_factor = 4096, threshold = 0, bias = 0;
+  int32_t refractory = 0;
+};
+
+inline LifConstants lif_constants(const LifParams& p) {
+  return {4096 - (p.du + 1), 4096 - p.dv, int64_t{p.vth} << kActShift, effective_bias(p),
+          p.refractory};
+}
+
+// THE one timestep of one neuron (every simulator and the RTL's cycle model call it): total
+// synaptic input `a` (already weight-exponent scaled) updates u, then v; returns true on a spike.
+inline bool lif_update(const LifConstants& c, int64_t& u, int64_t& v, int32_t& refractory_left,
+                       int64_t a) {
+  u = wrap_u(decay(u, c.du_factor) + a * (int64_t{1} << kActShift));
+  if (refractory_left > 0) {
+    --refractory_left;
+    v = 0;
     return false;
   }
-  s.v = saturate_v(decay(s.v, 4096 - p.dv) + s.u + effective_bias(p));
-  if (s.v > (int64_t{p.vth} << kActShift)) {
-    s.v = 0;
-    s.refractory_left = p.refractory;
+  const int64_t next = saturate_v(decay(v, c.dv_factor) + u + c.bias);
+  if (next > c.threshold) {
+    v = 0;
+    refractory_left = c.refractory;
     return true;
   }
+  v = next;
   return false;
+}
+
+// One timestep of one neuron given its parameters; returns true when it spikes.
+inline bool lif_step(const LifParams& p, LifState& s, int64_t a) {
+  return lif_update(lif_constants(p), s.u, s.v, s.refractory_left, a);
 }
 
 // ---- dense synapses -----------------------------------------------------------------------
@@ -84,8 +102,9 @@ inline int32_t quantize_weight(int32_t w, SignMode mode, int num_weight_bits) {
   w = w < lo ? lo : (w > hi ? hi : w);
   const int k = 8 - num_weight_bits + (mode == SignMode::mixed ? 1 : 0);
   if (k <= 0) return w;
-  if (mode == SignMode::inhibitory) return -(((-w) >> k) << k);
-  return (w >> k) << k;  // arithmetic shift = floor for negatives
+  // Multiplying back instead of shifting left: a left shift of a negative value is undefined.
+  if (mode == SignMode::inhibitory) return -(((-w) >> k) * (1 << k));
+  return (w >> k) * (1 << k);  // arithmetic shift = floor for negatives
 }
 
 // weight_exp acts on the summed input of one connection: << for positive, arithmetic >> else.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/loihi_lif.h"
+#include "models/param_table.h"
 
 namespace neuromesh::models {
 
@@ -23,8 +24,8 @@ struct Population {
   std::string name;
   uint32_t size = 0;
   Shape shape;
-  std::string model;                       // neuron model name (loihi_cuba_lif today)
-  std::vector<loihi::LifParams> params;    // one per neuron
+  std::string model;    // neuron model name, registered in models/neuron_model_registry.h
+  ParamTable params;    // the model's parameter schema, in its order (shared or per neuron)
 };
 
 struct InputSpike {
@@ -78,12 +79,13 @@ struct Projection {
   int weight_exp = 0;
   int num_weight_bits = 8;
   std::optional<loihi::SignMode> sign_mode;   // unset: inferred from the weights as Lava does
+  int axon_type = -1;                         // channeled models (TrueNorth): pinned type, or -1
 };
 
 struct Probe {
   uint32_t population = 0;
   std::vector<uint32_t> neurons;
-  bool u = false, v = false;
+  std::vector<uint32_t> variables;   // indices into the model's probe names, ascending
 };
 
 struct Network {

@@ -1,45 +1,111 @@
 #include "models/neuron_model_registry.h"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include "models/loihi_lif_unit.h"
+#include "models/truenorth_neuron.h"
+#include "models/truenorth_axon_types.h"
 
 namespace neuromesh::models {
 
 namespace {
 
+NeuronParamSpec required(std::string name, int64_t min, int64_t max, std::string meaning) {
+  return {std::move(name), min, max, true, 0, {}, std::move(meaning)};
+}
+NeuronParamSpec optional(std::string name, int64_t min, int64_t max, int64_t fallback,
+                         std::string meaning) {
+  return {std::move(name), min, max, false, fallback, {}, std::move(meaning)};
+}
+NeuronParamSpec choice(std::string name, std::vector<std::string> choices, int64_t fallback,
+                       std::string meaning) {
+  const int64_t max = int64_t(choices.size()) - 1;
+  return {std::move(name), 0, max, false, fallback, std::move(choices), std::move(meaning)};
+}
+
 // Field widths of the Loihi-style CUBA LIF (see docs/models.md and the Lava bit-accurate model).
 NeuronModelInfo loihi_cuba_lif() {
-  return {"loihi_cuba_lif",
-          "Loihi-style current-based LIF, fixed point, bit-exact with Lava's PyLifModelBitAcc",
-          {{"u", 24, 8, 32, "synaptic current, signed, wraps"},
-           {"v", 24, 8, 32, "membrane voltage, signed, saturates"},
-           {"du", 12, 1, 16, "current decay, unsigned"},
-           {"dv", 12, 1, 16, "voltage decay, unsigned"},
-           {"vth", 17, 1, 24, "threshold mantissa, unsigned, shifted left by 6"},
-           {"bias_mant", 13, 1, 24, "bias mantissa, signed"},
-           {"bias_exp", 3, 1, 5, "bias exponent (networks may give -8..7 as Lava does)"},
-           {"refractory", 6, 0, 8, "refractory period counter (0 = no refractory support)"},
-           {"graded_spike", 24, 0, 32, "graded spike payload (0 = binary spikes only)"}},
-          /*simulated=*/true};
+  namespace lo = loihi;
+  NeuronModelInfo m;
+  m.name = "loihi_cuba_lif";
+  m.description = "Loihi-style current-based LIF, fixed point, bit-exact with Lava's PyLifModelBitAcc";
+  m.fields = {{"u", 24, 8, 32, "synaptic current, signed, wraps"},
+              {"v", 24, 8, 32, "membrane voltage, signed, saturates"},
+              {"du", 12, 1, 16, "current decay, unsigned"},
+              {"dv", 12, 1, 16, "voltage decay, unsigned"},
+              {"vth", 17, 1, 24, "threshold mantissa, unsigned, shifted left by 6"},
+              {"bias_mant", 13, 1, 24, "bias mantissa, signed"},
+              {"bias_exp", 3, 1, 5, "bias exponent (networks may give -8..7 as Lava does)"},
+              {"refractory", 6, 0, 8, "refractory period counter (0 = no refractory support)"},
+              {"graded_spike", 24, 0, 32, "graded spike payload (0 = binary spikes only)"}};
+  m.simulated = true;
+  m.params = {required("du", 0, lo::kMaxDecay, "current decay (the hardware uses du + 1)"),
+              required("dv", 0, lo::kMaxDecay, "voltage decay"),
+              required("vth", 0, lo::kMaxVth, "threshold mantissa: threshold = vth << 6"),
+              optional("bias_mant", lo::kMinBiasMant, lo::kMaxBiasMant, 0, "bias mantissa"),
+              optional("bias_exp", lo::kMinBiasExp, lo::kMaxBiasExp, 0, "bias exponent"),
+              optional("refractory", 0, 63, 0, "steps v is held at 0 after a spike")};
+  m.probes = {"u", "v"};
+  m.input = SynapseInput::weighted;
+  m.channels = 1;
+  m.weight_quantisation = true;
+  m.max_delay = lo::kMaxDelay;
+  m.graded_spikes = true;
+  m.make = make_loihi_lif_unit;
+  return m;
 }
 
 // TrueNorth neuron (Cassidy et al. 2013): 20-bit membrane, 9-bit signed weights per axon type.
 NeuronModelInfo truenorth_lif() {
-  return {"truenorth_lif",
-          "TrueNorth-style digital LIF with 4 axon-type weights, leak, stochastic modes",
-          {{"v", 20, 8, 32, "membrane potential, signed"},
-           {"weight", 9, 1, 16, "signed weight per axon type"},
-           {"leak", 9, 1, 16, "signed leak"},
-           {"threshold", 18, 1, 24, "positive threshold alpha"},
-           {"neg_threshold", 18, 1, 24, "negative threshold beta"},
-           {"prn_mask", 8, 0, 16, "threshold pseudo-random mask bits"}}};
+  NeuronModelInfo m;
+  m.name = "truenorth_lif";
+  m.description = "TrueNorth-style digital LIF with 4 axon-type weights, leak, stochastic modes";
+  m.fields = {{"v", 20, 8, 32, "membrane potential, signed"},
+              {"weight", 9, 1, 16, "signed weight per axon type"},
+              {"leak", 9, 1, 16, "signed leak"},
+              {"threshold", 18, 1, 24, "positive threshold alpha"},
+              {"neg_threshold", 18, 1, 24, "negative threshold beta"},
+              {"prn_mask", 8, 0, 16, "threshold pseudo-random mask bits"}};
+  m.simulated = true;
+  constexpr int64_t kV = int64_t{1} << 19;  // 20-bit signed membrane potential
+  m.params = {
+      required("threshold", 0, (1 << 18) - 1, "positive threshold alpha"),
+      optional("leak", -256, 255, 0, "leak lambda, added every tick (signed 9 bits)"),
+      optional("leak_reversal", 0, 1, 0, "1: the leak's sign follows V's (leak toward 0)"),
+      optional("stochastic_leak", 0, 1, 0, "1: add sgn(leak) with probability (|leak|+1)/256"),
+      optional("neg_threshold", 0, (1 << 18) - 1, 0, "negative threshold beta"),
+      optional("reset", -kV, kV - 1, 0, "reset potential R"),
+      choice("reset_mode", {"normal", "linear", "none"}, 0,
+             "after a spike: V = R (normal), V - threshold (linear), V unchanged (none)"),
+      optional("neg_saturate", 0, 1, 1,
+               "1: V below -beta is set to -beta; 0: it is reset as reset_mode says"),
+      optional("stochastic_synapse", 0, 15, 0,
+               "bit G set: axon type G integrates sgn(weight) with probability (|weight|+1)/256"),
+      optional("prn_mask", 0, 255, 0, "threshold pseudo-random mask: threshold + (draw & mask)"),
+      optional("v_init", -kV, kV - 1, 0, "membrane potential at step 0")};
+  m.probes = {"v"};
+  m.input = SynapseInput::channeled;
+  m.channels = 4;
+  m.weight_quantisation = false;
+  m.min_weight = -256;
+  m.max_weight = 255;
+  m.max_delay = 14;  // delivery 1..15 ticks ahead: the 4-bit delivery tick (Merolla14)
+  m.graded_spikes = false;
+  m.make = make_truenorth_unit;
+  m.prepare = assign_axon_types;
+  return m;
 }
 
 // BrainScaleS-2 AdEx: analog; the widths are those of the digital configuration that sets it.
 NeuronModelInfo adex() {
-  return {"bss2_adex",
-          "BrainScaleS-2-style analog AdEx neuron, parameters set by 10-bit capacitive memory cells",
-          {{"capmem", 10, 1, 16, "analog parameter DAC resolution"},
-           {"weight", 6, 1, 8, "synapse weight DAC resolution"}}};
+  NeuronModelInfo m;
+  m.name = "bss2_adex";
+  m.description =
+      "BrainScaleS-2-style analog AdEx neuron, parameters set by 10-bit capacitive memory cells";
+  m.fields = {{"capmem", 10, 1, 16, "analog parameter DAC resolution"},
+              {"weight", 6, 1, 8, "synapse weight DAC resolution"}};
+  return m;
 }
 
 }  // namespace
@@ -72,9 +138,23 @@ const NeuronModelInfo* NeuronModelRegistry::find(const std::string& name) const 
   return nullptr;
 }
 
+const NeuronModelInfo& NeuronModelRegistry::get(const std::string& name) const {
+  const NeuronModelInfo* m = find(name);
+  if (!m) throw std::logic_error("neuron model '" + name + "' is not registered");
+  return *m;
+}
+
 std::vector<std::string> NeuronModelRegistry::names() const {
   std::vector<std::string> out;
   for (const auto& m : models_) out.push_back(m.name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> NeuronModelRegistry::simulated_names() const {
+  std::vector<std::string> out;
+  for (const auto& m : models_)
+    if (m.simulated) out.push_back(m.name);
   std::sort(out.begin(), out.end());
   return out;
 }

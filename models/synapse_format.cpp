@@ -44,6 +44,31 @@ std::vector<std::string> synapse_format_names() {
   return out;
 }
 
+SynapseLayout layout_of(const SynapseFormat& f) {
+  SynapseLayout l;
+  switch (f.kind) {
+    case SynapseFormatKind::loihi_sparse:
+    case SynapseFormatKind::loihi_dense:
+      l.dense_rows = f.kind == SynapseFormatKind::loihi_dense;
+      l.max_delay = (1u << f.delay_bits) - 1;
+      break;
+    case SynapseFormatKind::truenorth_crossbar:
+      // Merolla14: one target axon per neuron, 9-bit signed dx/dy, delivery 1..15 ticks ahead.
+      l.fixed_array = true;
+      l.channeled = true;
+      l.max_axons = uint32_t(f.axons);
+      l.routes_per_neuron = 1;
+      l.max_delay = 14;
+      l.dxdy_bits = 9;
+      break;
+    case SynapseFormatKind::bss2_array:
+      l.supported = false;
+      l.fixed_array = true;
+      break;
+  }
+  return l;
+}
+
 int synapse_bits(const SynapseFormat& f, uint32_t neurons) {
   switch (f.kind) {
     case SynapseFormatKind::loihi_sparse:

@@ -30,6 +30,19 @@ struct SynapseFormat {
   int label_bits = 0;    // BrainScaleS-2 source-address label
 };
 
+// How a format lays synapses out, for the mapper: the one place that knows each kind.
+struct SynapseLayout {
+  bool supported = true;          // the mapper can place onto it
+  bool dense_rows = false;        // an axon's row spans every neuron of the core (loihi_dense)
+  bool fixed_array = false;       // a fixed array (crossbar, BSS-2): capacity is rows, not words
+  bool channeled = false;         // synapses select a per-neuron weight by channel (axon type)
+  uint32_t max_axons = 0;         // fixed arrays: rows; 0: only the core's fan-in limits axons
+  uint32_t routes_per_neuron = 0; // 0: unlimited; crossbar: each neuron drives one axon
+  uint32_t max_delay = 0;         // largest synaptic delay the format holds
+  int dxdy_bits = 0;              // >0: packets carry signed relative dx, dy of this width
+};
+SynapseLayout layout_of(const SynapseFormat& format);
+
 // Bits that one synapse occupies in memory for a core of `neurons` neurons
 // (sparse lists carry the target index: ceil(log2(neurons)) bits).
 int synapse_bits(const SynapseFormat& format, uint32_t neurons);

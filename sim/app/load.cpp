@@ -16,6 +16,8 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
     l.ex = models::expand(l.net);
   } catch (const models::NetworkTooLarge& e) {
     throw map::MapError(network + ": " + e.what());
+  } catch (const models::ExpansionError& e) {
+    throw map::MapError(network + ": " + e.what());
   }
   try {
     l.placement = map::map_network(l.chip, l.net, l.ex, map::strategy_from_string(strategy));

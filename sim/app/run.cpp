@@ -22,6 +22,7 @@
 #include "sim/map/mapper.h"
 #include "sim/app/describe.h"
 #include "sim/app/load.h"
+#include "models/neuron_model_registry.h"
 #include "sim/report/report.h"
 
 namespace neuromesh::app {
@@ -34,8 +35,7 @@ class Simulation {
   virtual ~Simulation() = default;
   virtual void step() = 0;
   virtual const std::vector<uint32_t>& spiked(uint32_t p) const = 0;
-  virtual int64_t u(uint32_t p, uint32_t i) const = 0;
-  virtual int64_t v(uint32_t p, uint32_t i) const = 0;
+  virtual int64_t probe(uint32_t p, uint32_t var, uint32_t i) const = 0;
 };
 
 class Functional final : public Simulation {
@@ -43,8 +43,7 @@ class Functional final : public Simulation {
   Functional(const models::Network& n, const models::ExpandedNetwork& ex) : sim(n, ex) {}
   void step() override { sim.step(); }
   const std::vector<uint32_t>& spiked(uint32_t p) const override { return sim.spiked(p); }
-  int64_t u(uint32_t p, uint32_t i) const override { return sim.u(p, i); }
-  int64_t v(uint32_t p, uint32_t i) const override { return sim.v(p, i); }
+  int64_t probe(uint32_t p, uint32_t var, uint32_t i) const override { return sim.probe(p, var, i); }
   models::FunctionalSim sim;
 };
 
@@ -54,8 +53,9 @@ class Cycle : public Simulation {
   const std::vector<uint32_t>& spiked(uint32_t p) const override {
     return const_cast<Cycle*>(this)->model().spiked(p);
   }
-  int64_t u(uint32_t p, uint32_t i) const override { return const_cast<Cycle*>(this)->model().u(p, i); }
-  int64_t v(uint32_t p, uint32_t i) const override { return const_cast<Cycle*>(this)->model().v(p, i); }
+  int64_t probe(uint32_t p, uint32_t var, uint32_t i) const override {
+    return const_cast<Cycle*>(this)->model().probe(p, var, i);
+  }
   std::vector<chip::StepRecord> records;
 };
 
@@ -125,6 +125,7 @@ int run_command(const RunOptions& o) {
     sim = std::make_unique<Functional>(net, l.ex);
   }
 
+  const auto& registry = models::NeuronModelRegistry::instance();
   fmt::memory_buffer spikes, probes;
   fmt::format_to(std::back_inserter(spikes), "step,population,neuron\n");
   fmt::format_to(std::back_inserter(probes), "step,population,neuron,variable,value\n");
@@ -140,9 +141,12 @@ int run_command(const RunOptions& o) {
     }
     for (const auto& pr : net.probes) {
       const std::string& name = net.populations[pr.population].name;
+      const auto& vars = registry.get(net.populations[pr.population].model).probes;
       for (uint32_t i : pr.neurons) {
-        if (pr.u) fmt::format_to(std::back_inserter(probes), "{},{},{},u,{}\n", t, name, i, sim->u(pr.population, i));
-        if (pr.v) fmt::format_to(std::back_inserter(probes), "{},{},{},v,{}\n", t, name, i, sim->v(pr.population, i));
+        for (uint32_t var : pr.variables) {
+          fmt::format_to(std::back_inserter(probes), "{},{},{},{},{}\n", t, name, i, vars[var],
+                         sim->probe(pr.population, var, i));
+        }
       }
     }
     if (tty) {

@@ -1,6 +1,8 @@
-// The chip's timing model in plain C++: neuro cores (neuron update unit, synaptic input unit with
-// its synaptic memory reads, spike injection), the mesh NoC, the host interface that injects
-// input spikes at router (0, 0), and the barrier that closes each timestep. It computes the
+// The chip's timing model in plain C++: neuro cores (an input stage over the core's synaptic
+// memory, a neuron unit, spike injection; models/input_stage.h and models/neuron_unit.h, chosen by
+// the chip's synapse format and the population's neuron model), the mesh NoC, the host interface
+// that injects input spikes at router (0, 0), and the time model that closes each timestep
+// (a barrier, or a fixed tick with late packets reported as hardware failures). It computes the
 // same spikes as the functional simulator (same arithmetic, same delivery rule) and, for every
 // timestep, the cycle at which each piece of work starts and ends. The SystemC modules in
 // sim/chip wrap it; tests run it on its own.
@@ -13,8 +15,9 @@
 
 #include "models/connectivity.h"
 #include "models/input_generator.h"
-#include "models/lif_array.h"
+#include "models/input_stage.h"
 #include "models/network.h"
+#include "models/neuron_unit.h"
 #include "models/noc/mesh_noc.h"
 #include "sim/config/chip_config.h"
 #include "sim/map/mapper.h"
@@ -55,6 +58,8 @@ struct StepRecord {
   uint64_t synaptic_input_end = 0;
   uint64_t noc_end = 0;         // when the last flit of the step reached its core (0: no packets)
   CriticalPath critical;
+  int64_t slack_cycles = 0;     // fixed tick: tick length minus active cycles (< 0: overrun)
+  uint64_t late_packets = 0;    // fixed tick: packets that arrived after their delivery tick
   uint64_t spikes = 0, input_spikes = 0, packets = 0, synaptic_ops = 0, flit_hops = 0;
   uint64_t neuron_updates_active = 0, neuron_updates_inactive = 0, memory_reads = 0;
   uint64_t hops_by_dir[4] = {0, 0, 0, 0};  // flits that crossed an east/west/north/south link
@@ -77,14 +82,26 @@ class ChipObserver {
   virtual void synaptic_input(uint32_t core, uint64_t start, uint64_t end) = 0;
 };
 
-// Who computes a core's neuron updates at the start of a step: the golden C++ arithmetic
-// (nullptr) or an external unit such as the Verilated RTL (sim/chip/rtl_backend.h). It must
-// leave `neurons` in the updated state and set spiked[i] for every neuron that spikes.
+// Who computes a core's neuron updates at the start of a step: the golden C++ unit itself
+// (nullptr) or an external implementation such as the Verilated RTL (sim/chip/rtl_backend.h),
+// which stands in for the unit's step: it must leave `unit` in the updated state and write the
+// flags exactly as NeuronUnit::step does. It throws map::MapError for a unit it cannot run.
 class NeuronUpdateBackend {
  public:
   virtual ~NeuronUpdateBackend() = default;
-  virtual void update(const std::string& core, models::LifArray& neurons,
-                      const std::vector<int64_t>& a_in, std::vector<uint8_t>& spiked) = 0;
+  virtual void step(const std::string& core, models::NeuronUnit& unit, uint64_t t,
+                    const int64_t* in, uint8_t* flags) = 0;
+};
+
+// A packet that reached its core after the tick that should have read it (fixed-tick chips).
+struct LatePacket {
+  uint64_t step = 0;             // step in which it was sent
+  int64_t src_core = -1;         // -1: host
+  uint32_t dst_core = 0;
+  uint32_t axon = 0;
+  uint32_t hops = 0;
+  uint64_t arrival = 0;          // cycle it reached the core
+  uint64_t deadline = 0;         // start cycle of its delivery tick
 };
 
 // Where a core reads its synaptic memory. The plain C++ model computes the latency itself; the
@@ -110,37 +127,21 @@ class Core final : public models::noc::Component {
   SynapticMemoryPort* memory = nullptr;  // null: the built-in latency formula
   uint32_t index = 0;             // in ChipConfig::cores
   uint32_t population = 0, first = 0, count = 0;
-  models::LifArray neurons;
+  std::unique_ptr<models::NeuronUnit> unit;
+  std::unique_ptr<models::InputStage> input;
 
  private:
   friend class ChipModel;
-  struct Axon {
-    uint32_t dendrite = 0;        // projection's index in this core's Dendrites
-    uint32_t words = 0;
-    uint32_t word_offset = 0;     // address in the synaptic memory, in words
-    uint32_t begin = 0, end = 0;  // into syn_
-  };
-  // One synapse in 32 bits: target neuron (17 bits), weight (9 bits, signed), delay (6 bits).
-  struct Syn {
-    uint32_t bits;
-    static Syn make(uint32_t local, int32_t weight, uint32_t delay) {
-      return Syn{local | (uint32_t(weight) & 0x1FFu) << 17 | delay << 26};
-    }
-    uint32_t local() const { return bits & 0x1FFFFu; }
-    int32_t weight() const { return int32_t(bits << 6) >> 23; }
-    uint32_t delay() const { return bits >> 26; }
-  };
-  static constexpr uint32_t kMaxCoreNeurons = 1u << 17;
+  uint64_t read_cycles(const models::InputWork& w);
+  void update_neurons(uint64_t start);
 
   ChipModel* chip_ = nullptr;
   const config::CoreTypeConfig* type_ = nullptr;
   uint32_t terminal_ = 0;
-  models::Dendrites dendrites_;
-  std::vector<Axon> axons_;
-  std::vector<Syn> syn_;
   std::vector<int64_t> a_in_;
+  std::vector<uint32_t> events_;
   std::vector<uint32_t> spiked_;
-  std::vector<uint8_t> active_, spike_flag_;
+  std::vector<uint8_t> flags_;
   uint64_t step_ = 0;
   uint64_t neuron_end_ = 0, synapse_free_ = 0, synapse_end_ = 0;
   uint32_t last_packet_ = UINT32_MAX;
@@ -166,8 +167,12 @@ class ChipModel {
 
   // Spikes of the last step of population p, ascending.
   const std::vector<uint32_t>& spiked(uint32_t p) const { return spiked_[p]; }
-  int64_t u(uint32_t p, uint32_t i) const;
-  int64_t v(uint32_t p, uint32_t i) const;
+  // Probe variable `var` (index into the model's probe names) of neuron i of population p.
+  int64_t probe(uint32_t p, uint32_t var, uint32_t i) const;
+  // Fixed-tick chips: every late packet is counted; the first kMaxLateRecords are kept.
+  static constexpr size_t kMaxLateRecords = 100;
+  uint64_t late_packets() const { return late_count_; }
+  const std::vector<LatePacket>& late_records() const { return late_; }
 
   const std::vector<std::unique_ptr<Core>>& cores() const { return cores_; }
   models::noc::MeshNoc& noc() { return *noc_; }
@@ -180,9 +185,19 @@ class ChipModel {
   // Packet sizes in flits: a binary spike message is 32 bits, a graded one 32 + 24.
   uint16_t spike_flits() const { return spike_flits_; }
   uint16_t graded_flits() const { return graded_flits_; }
+  uint64_t tick_cycles() const { return tick_cycles_; }  // fixed tick: cycles per tick, else 0
 
  private:
   friend class Core;
+  void build_noc(const models::ExpandedNetwork& ex);
+  void build_cores(const models::ExpandedNetwork& ex);
+  void fill_memories(const models::ExpandedNetwork& ex, bool release);
+  void send_input_spikes(uint64_t start);
+  void late_packet(const Core& k, uint32_t packet, uint32_t axon, uint64_t arrival, uint64_t deadline);
+  const Core* close_critical(StepRecord& rec, uint64_t* end) const;
+  void count_step(StepRecord& rec);
+  double step_energy(StepRecord& rec);
+  uint64_t barrier_cycles(uint64_t active) const;
   const config::ChipConfig& chip_;
   const models::Network& net_;
   const map::Placement& pl_;
@@ -201,6 +216,9 @@ class ChipModel {
   CoreCounters prev_;                      // chip-wide totals at the end of the last step
   uint64_t prev_hops_[4] = {0, 0, 0, 0};
   uint64_t prev_delivered_ = 0;
+  uint64_t tick_cycles_ = 0;
+  uint64_t late_count_ = 0, late_in_step_ = 0;
+  std::vector<LatePacket> late_;
 };
 
 }  // namespace neuromesh::chip

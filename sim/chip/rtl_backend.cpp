@@ -4,6 +4,8 @@
 
 #include "Vlif_update_unit.h"
 #include "models/lif_update_unit.h"
+#include "models/loihi_lif_unit.h"
+#include "sim/map/mapper.h"
 
 namespace neuromesh::chip {
 
@@ -32,8 +34,23 @@ void RtlNeuronBackend::tick() {
   ++cycles_;
 }
 
-void RtlNeuronBackend::update(const std::string& core, models::LifArray& neurons,
-                              const std::vector<int64_t>& a_in, std::vector<uint8_t>& spiked) {
+void RtlNeuronBackend::step(const std::string& core, models::NeuronUnit& unit, uint64_t,
+                            const int64_t* in, uint8_t* flags) {
+  auto* lif = dynamic_cast<models::LoihiLifUnit*>(&unit);
+  if (!lif) {
+    throw map::MapError("--neuron-backend rtl: core " + core + " runs a neuron model that has no "
+                        "RTL unit yet (rtl/ holds the Loihi LIF unit only)");
+  }
+  models::LifArray& neurons = lif->neurons();
+  // Whether an update is active is decided on the state before it, as the C++ unit does.
+  for (uint32_t i = 0; i < neurons.size(); ++i) {
+    flags[i] = neurons.active(i, in[i]) ? models::kActive : 0;
+  }
+  stream(core, neurons, in, flags);
+}
+
+void RtlNeuronBackend::stream(const std::string& core, models::LifArray& neurons,
+                              const int64_t* a_in, uint8_t* flags) {
   const uint32_t n = neurons.size();
   uint32_t sent = 0, received = 0;
   while (received < n) {
@@ -75,7 +92,7 @@ void RtlNeuronBackend::update(const std::string& core, models::LifArray& neurons
     if (dut_->out_valid_o) {
       neurons.set_state(received, sign_extend(dut_->u_o, 25), sign_extend(dut_->v_o, 24),
                         int32_t(dut_->ref_left_o));
-      spiked[received] = dut_->spike_o;
+      if (dut_->spike_o) flags[received] |= models::kSpiked;
       ++received;
     }
     if (offer && dut_->in_ready_o) ++sent;

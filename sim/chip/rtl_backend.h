@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/lif_array.h"
 #include "sim/chip/chip_model.h"
 
 class Vlif_update_unit;
@@ -17,12 +18,15 @@ class RtlNeuronBackend final : public NeuronUpdateBackend {
  public:
   RtlNeuronBackend();
   ~RtlNeuronBackend() override;
-  void update(const std::string& core, models::LifArray& neurons, const std::vector<int64_t>& a_in,
-              std::vector<uint8_t>& spiked) override;
+  // Runs a Loihi LIF unit's step through the RTL; any other neuron model is a MapError.
+  void step(const std::string& core, models::NeuronUnit& unit, uint64_t t, const int64_t* in,
+            uint8_t* flags) override;
   uint64_t unit_cycles() const { return cycles_; }
 
  private:
   void tick();
+  void stream(const std::string& core, models::LifArray& neurons, const int64_t* a_in,
+              uint8_t* flags);
   std::unique_ptr<Vlif_update_unit> dut_;
   uint64_t cycles_ = 0;
 };

@@ -22,8 +22,6 @@ namespace {
 constexpr uint32_t kMaxGroupSize = 1u << 24;
 constexpr int64_t kMaxStep = (int64_t{1} << 32) - 1;
 constexpr int32_t kMinPayload = -(1 << 23), kMaxPayload = (1 << 23) - 1;
-const std::vector<std::string> kLifParams = {"du", "dv", "vth", "bias_mant", "bias_exp",
-                                              "refractory"};
 const std::vector<std::string> kSignModes = {"excitatory", "inhibitory", "mixed"};
 
 class NetworkLoader {
@@ -88,19 +86,6 @@ class NetworkLoader {
     return s;
   }
 
-  // A scalar for every element, or a list of exactly `n` values.
-  std::vector<int32_t> per_neuron(const Value& v, uint32_t n, int64_t min, int64_t max) {
-    if (!v.is_sequence()) return std::vector<int32_t>(n, int32_t(v.as_int(min, max)));
-    const auto items = v.as_list();
-    if (items.size() != n) {
-      v.fail("expected one scalar or a list of " + std::to_string(n) +
-             " values (the population size), got a list of " + std::to_string(items.size()));
-    }
-    std::vector<int32_t> out(n);
-    for (uint32_t i = 0; i < n; ++i) out[i] = int32_t(items[i].as_int(min, max));
-    return out;
-  }
-
   std::optional<uint32_t> find_group(const std::string& name, bool* is_input) const {
     for (uint32_t i = 0; i < n_.populations.size(); ++i) {
       if (n_.populations[i].name == name) return *is_input = false, i;
@@ -163,26 +148,44 @@ class NetworkLoader {
     const auto& registry = models::NeuronModelRegistry::instance();
     const Value model = m.req("model", "a neuron model name");
     p.model = model.as_choice(registry.names());
-    if (!registry.find(p.model)->simulated) {
+    const auto& info = *registry.find(p.model);
+    if (!info.simulated) {
       model.fail("neuron model " + p.model + " is registered for chip configs but has no "
-                 "simulator yet; populations can use: loihi_cuba_lif");
+                 "simulator yet; populations can use: " + yaml::join(registry.simulated_names()));
     }
-    Map params = m.req("params", "a mapping of " + yaml::join(kLifParams)).as_map(kLifParams);
-    const auto du = per_neuron(params.req("du", "0..4095"), p.size, 0, lo::kMaxDecay);
-    const auto dv = per_neuron(params.req("dv", "0..4095"), p.size, 0, lo::kMaxDecay);
-    const auto vth = per_neuron(params.req("vth", "0..131071"), p.size, 0, lo::kMaxVth);
-    auto optional = [&](const char* key, int64_t min, int64_t max) {
-      auto val = params.opt(key);
-      return val ? per_neuron(*val, p.size, min, max) : std::vector<int32_t>(p.size, 0);
-    };
-    const auto bm = optional("bias_mant", lo::kMinBiasMant, lo::kMaxBiasMant);
-    const auto be = optional("bias_exp", lo::kMinBiasExp, lo::kMaxBiasExp);
-    const auto rf = optional("refractory", 0, 63);
-    p.params.resize(p.size);
-    for (uint32_t i = 0; i < p.size; ++i) {
-      p.params[i] = lo::LifParams{du[i], dv[i], vth[i], bm[i], be[i], rf[i]};
+    std::vector<std::string> keys;
+    for (const auto& spec : info.params) keys.push_back(spec.name);
+    Map params = m.req("params", "a mapping of " + yaml::join(keys)).as_map(keys);
+    for (const auto& spec : info.params) {
+      auto val = spec.required ? std::optional<Value>(params.req(spec.name, range_text(spec)))
+                               : params.opt(spec.name);
+      p.params.add(spec.name, val ? param_values(*val, p.size, spec)
+                                  : std::vector<int64_t>{spec.fallback});
     }
     n_.populations.push_back(std::move(p));
+  }
+
+  static std::string range_text(const models::NeuronParamSpec& spec) {
+    if (!spec.choices.empty()) return "one of " + yaml::join(spec.choices);
+    return std::to_string(spec.min) + ".." + std::to_string(spec.max);
+  }
+
+  // One value for every neuron (stored once) or a list of exactly `n`; a name for a choice.
+  std::vector<int64_t> param_values(const Value& v, uint32_t n, const models::NeuronParamSpec& spec) {
+    auto one = [&](const Value& x) -> int64_t {
+      if (spec.choices.empty()) return x.as_int(spec.min, spec.max);
+      const std::string c = x.as_choice(spec.choices);
+      return int64_t(std::find(spec.choices.begin(), spec.choices.end(), c) - spec.choices.begin());
+    };
+    if (!v.is_sequence()) return {one(v)};
+    const auto items = v.as_list();
+    if (items.size() != n) {
+      v.fail("expected one scalar or a list of " + std::to_string(n) +
+             " values (the population size), got a list of " + std::to_string(items.size()));
+    }
+    std::vector<int64_t> out(n);
+    for (uint32_t i = 0; i < n; ++i) out[i] = one(items[i]);
+    return out;
   }
 
   // ---- inputs ----------------------------------------------------------------------------
@@ -309,7 +312,8 @@ class NetworkLoader {
 
   void projection(const Value& v) {
     Map m = v.as_map({"name", "from", "to", "dense", "sparse", "one_to_one", "all_to_all",
-                      "random", "local", "delay", "weight_exp", "num_weight_bits", "sign_mode"});
+                      "random", "local", "delay", "weight_exp", "num_weight_bits", "sign_mode",
+                      "axon_type"});
     models::Projection p;
     const Value from = m.req("from", "a population or input name");
     const Value to = m.req("to", "a population name");
@@ -325,6 +329,23 @@ class NetworkLoader {
       }
     }
     const std::string path = v.path();  // projections[i]: seeds differ per projection
+    const auto& target = models::NeuronModelRegistry::instance().get(n_.populations[p.to].model);
+    const int64_t kMaxDelay = target.max_delay;
+    for (const char* key : {"weight_exp", "num_weight_bits", "sign_mode"}) {
+      if (m.has(key) && !target.weight_quantisation) {
+        m.req(key, "").fail(std::string("'") + key + "' does not apply: '" +
+            n_.populations[p.to].name + "' uses " + target.name + ", whose synaptic weights are "
+            "stored as given (" + std::to_string(target.min_weight) + ".." +
+            std::to_string(target.max_weight) + ")");
+      }
+    }
+    if (auto at = m.opt("axon_type")) {
+      if (target.input != models::SynapseInput::channeled) {
+        at->fail("'axon_type' applies to models whose synapses select a weight by type "
+                 "(truenorth_lif); '" + n_.populations[p.to].name + "' uses " + target.name);
+      }
+      p.axon_type = int(at->as_int(0, int64_t(target.channels) - 1));
+    }
     if (auto we = m.opt("weight_exp")) p.weight_exp = int(we->as_int(-8, 7));
     if (auto nb = m.opt("num_weight_bits")) p.num_weight_bits = int(nb->as_int(1, 8));
     if (auto sm = m.opt("sign_mode")) {
@@ -333,7 +354,7 @@ class NetworkLoader {
                                       : (s == "inhibitory" ? SignMode::inhibitory : SignMode::mixed);
     }
     // Raw weights must fit the 8-bit range of the sign mode (Lava would clip them silently).
-    int64_t wmin = -256, wmax = 255;
+    int64_t wmin = target.min_weight, wmax = target.max_weight;
     if (p.sign_mode == SignMode::excitatory) wmin = 0;
     if (p.sign_mode == SignMode::inhibitory) wmin = -255, wmax = 0;
     const uint32_t n_pre = n_.source_size(p.from), n_post = n_.populations[p.to].size;
@@ -346,7 +367,7 @@ class NetworkLoader {
     }
     if (kind == "dense") {
       p.rule = models::ConnectivityRule::explicit_list;
-      const uint32_t delay = m.has("delay") ? uint32_t(m.req("delay", "").as_int(0, lo::kMaxDelay)) : 0;
+      const uint32_t delay = m.has("delay") ? uint32_t(m.req("delay", "").as_int(0, kMaxDelay)) : 0;
       const auto rows = body.as_list();
       if (rows.size() != n_post) {
         body.fail_at_key(body.path(), "dense matrix has " + std::to_string(rows.size()) + " rows; expected " +
@@ -367,7 +388,7 @@ class NetworkLoader {
       }
     } else if (kind == "sparse") {
       p.rule = models::ConnectivityRule::explicit_list;
-      const uint32_t delay = m.has("delay") ? uint32_t(m.req("delay", "").as_int(0, lo::kMaxDelay)) : 0;
+      const uint32_t delay = m.has("delay") ? uint32_t(m.req("delay", "").as_int(0, kMaxDelay)) : 0;
       for (const auto& e : body.as_list()) {
         const auto f = e.as_list(3);
         if (f.size() > 4) e.fail("expected [pre, post, weight] or [pre, post, weight, delay]");
@@ -375,7 +396,7 @@ class NetworkLoader {
         s.pre = uint32_t(f[0].as_int(0, int64_t(n_pre) - 1));
         s.post = uint32_t(f[1].as_int(0, int64_t(n_post) - 1));
         s.weight = int32_t(f[2].as_int(wmin, wmax));
-        s.delay = f.size() == 4 ? uint32_t(f[3].as_int(0, lo::kMaxDelay)) : delay;
+        s.delay = f.size() == 4 ? uint32_t(f[3].as_int(0, kMaxDelay)) : delay;
         p.synapses.push_back(s);
       }
     } else {
@@ -384,7 +405,7 @@ class NetworkLoader {
       if (kind == "local") keys.push_back("kernel");
       Map r = body.as_map(keys);
       p.weight = int_range(r.req("weight", "a weight or a range [low, high]"), wmin, wmax);
-      p.delay = r.has("delay") ? int_range(r.req("delay", ""), 0, lo::kMaxDelay) : models::IntRange{};
+      p.delay = r.has("delay") ? int_range(r.req("delay", ""), 0, kMaxDelay) : models::IntRange{};
       p.seed = seed_for(r.opt("seed"), path);
       if (kind == "one_to_one") {
         p.rule = models::ConnectivityRule::one_to_one;
@@ -420,7 +441,7 @@ class NetworkLoader {
         }
       }
     }
-    if (!p.sign_mode) {
+    if (!p.sign_mode && target.weight_quantisation) {
       // Lava would infer "inhibitory" and clip -256 to -255 silently: refuse instead.
       int32_t lo = p.weight.lo, hi = p.weight.hi;
       for (const auto& s : p.synapses) lo = std::min(lo, s.weight), hi = std::max(hi, s.weight);
@@ -447,9 +468,14 @@ class NetworkLoader {
     } else {
       for (const auto& i : nv.as_list(1)) pr.neurons.push_back(uint32_t(i.as_int(0, int64_t(size) - 1)));
     }
-    for (const auto& var : m.req("variables", "a list of u, v").as_list(1)) {
-      (var.as_choice({"u", "v"}) == "u" ? pr.u : pr.v) = true;
+    const auto& info = models::NeuronModelRegistry::instance().get(n_.populations[pr.population].model);
+    for (const auto& var : m.req("variables", "a list of " + yaml::join(info.probes)).as_list(1)) {
+      const uint32_t k = uint32_t(info.probe_index(var.as_choice(info.probes)));
+      if (std::find(pr.variables.begin(), pr.variables.end(), k) == pr.variables.end()) {
+        pr.variables.push_back(k);
+      }
     }
+    std::sort(pr.variables.begin(), pr.variables.end());
     n_.probes.push_back(std::move(pr));
   }
 

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "models/neuron_model_registry.h"
+
 namespace neuromesh::map {
 
 using config::ChipConfig;
@@ -86,170 +88,221 @@ class Mapper {
 
   void check_format(const CoreTypeConfig& t, uint32_t p) const {
     const auto& f = t.synapse_format;
-    if (f.kind != SynapseFormatKind::loihi_sparse && f.kind != SynapseFormatKind::loihi_dense) {
+    const models::SynapseLayout layout = models::layout_of(f);
+    const auto& model = models::NeuronModelRegistry::instance().get(net_.populations[p].model);
+    if (!layout.supported) {
       throw MapError(fmt::format(
-          "population '{}': mapping onto {} synaptic memory is not supported yet; core type '{}' "
-          "would need loihi_sparse or loihi_dense",
+          "population '{}': mapping onto {} synaptic memory is not supported yet (core type '{}')",
           net_.populations[p].name, models::to_string(f.kind), t.name));
     }
-    for (uint32_t k = 0; k < ex_.tables.size(); ++k) {
-      const auto& tab = ex_.tables[k];
-      if (tab.to != p) continue;
-      const auto& proj = net_.projections[k];
-      if (tab.num_weight_bits > f.weight_bits) {
-        throw MapError(fmt::format("projection '{}' uses {}-bit weights; core type '{}' stores at "
-                                   "most {} bits (short by {})",
-                                   proj.name, tab.num_weight_bits, t.name, f.weight_bits,
-                                   tab.num_weight_bits - f.weight_bits));
-      }
-      const uint32_t max_delay = (1u << f.delay_bits) - 1;
-      if (tab.max_delay > max_delay) {
-        throw MapError(fmt::format("projection '{}' uses a delay of {} steps; core type '{}' has "
-                                   "{}-bit delays (at most {})",
-                                   proj.name, tab.max_delay, t.name, f.delay_bits, max_delay));
-      }
-      const int bits = synapse_bits(t, tab);
-      if (bits > int(t.synaptic_memory.word_bits)) {
-        throw MapError(fmt::format("projection '{}' needs {} bits per synapse; a memory word of "
-                                   "core type '{}' has {}",
-                                   proj.name, bits, t.name, t.synaptic_memory.word_bits));
-      }
+    const bool channeled = model.input == models::SynapseInput::channeled;
+    if (layout.channeled != channeled ||
+        (channeled && uint32_t(f.axon_types) != model.channels)) {
+      throw MapError(fmt::format(
+          "population '{}' uses {}, whose synapses {}; core type '{}' stores {} synapses",
+          net_.populations[p].name, model.name,
+          channeled ? fmt::format("select one of {} per-neuron weights by axon type", model.channels)
+                    : "carry their own weights",
+          t.name, models::to_string(f.kind)));
     }
+    for (uint32_t k = 0; k < ex_.tables.size(); ++k) {
+      if (ex_.tables[k].to == p) check_table(t, layout, k);
+    }
+  }
+
+  void check_table(const CoreTypeConfig& t, const models::SynapseLayout& layout, uint32_t k) const {
+    const auto& f = t.synapse_format;
+    const auto& tab = ex_.tables[k];
+    const auto& proj = net_.projections[k];
+    if (!layout.fixed_array && tab.num_weight_bits > f.weight_bits) {
+      throw MapError(fmt::format("projection '{}' uses {}-bit weights; core type '{}' stores at "
+                                 "most {} bits (short by {})",
+                                 proj.name, tab.num_weight_bits, t.name, f.weight_bits,
+                                 tab.num_weight_bits - f.weight_bits));
+    }
+    if (tab.max_delay > layout.max_delay) {
+      throw MapError(fmt::format("projection '{}' uses a delay of {} steps; core type '{}' holds "
+                                 "delays of at most {}",
+                                 proj.name, tab.max_delay, t.name, layout.max_delay));
+    }
+    const int bits = synapse_bits(t, tab);
+    if (!layout.fixed_array && bits > int(t.synaptic_memory.word_bits)) {
+      throw MapError(fmt::format("projection '{}' needs {} bits per synapse; a memory word of "
+                                 "core type '{}' has {}",
+                                 proj.name, bits, t.name, t.synaptic_memory.word_bits));
+    }
+  }
+
+  // Incoming synapses of each neuron of population p as (projection, pre), CSR by post.
+  struct In {
+    uint32_t projection, pre;
+  };
+  void incoming(uint32_t p, std::vector<uint32_t>& tables, std::vector<uint64_t>& row,
+                std::vector<In>& in) const {
+    const uint32_t size = net_.populations[p].size;
+    for (uint32_t k = 0; k < ex_.tables.size(); ++k)
+      if (ex_.tables[k].to == p) tables.push_back(k);
+    row.assign(size_t(size) + 1, 0);
+    for (uint32_t k : tables)
+      for (const auto& s : ex_.tables[k].synapses) ++row[s.post + 1];
+    for (uint32_t i = 0; i < size; ++i) row[i + 1] += row[i];
+    in.resize(row[size]);
+    std::vector<uint64_t> fill(row.begin(), row.end() - 1);
+    for (uint32_t k : tables) {
+      const auto& tab = ex_.tables[k];
+      const uint32_t n_pre = net_.source_size(tab.from);
+      for (uint32_t j = 0; j < n_pre; ++j)
+        for (uint64_t s = tab.row[j]; s < tab.row[j + 1]; ++s)
+          in[fill[tab.synapses[s].post]++] = In{k, j};
+    }
+  }
+
+  // The growing chunk of one population: per projection synapses per word, and per presynaptic
+  // neuron the chunk that last saw it and how many synapses it has there.
+  struct Slicer {
+    const CoreTypeConfig* type = nullptr;
+    models::SynapseLayout layout;
+    uint64_t word_cap = 0;
+    uint32_t axon_cap = 0;
+    std::map<uint32_t, uint32_t> per_word;
+    std::map<uint32_t, std::vector<uint32_t>> last, count, axon_of;
+    Chunk cur;
+    uint32_t chunk_id = 0;
+  };
+
+  // Adds neuron i to the chunk; returns false (with the chunk unchanged) when a limit breaks.
+  bool try_add(Slicer& sl, const std::vector<uint64_t>& row, const std::vector<In>& in, uint32_t i) {
+    Chunk& cur = sl.cur;
+    const size_t axons_before = cur.axons.size();
+    const uint64_t words_before = cur.words, syn_before = cur.synapses;
+    struct Undo {
+      uint32_t k, pre, last, count;
+    };
+    std::vector<Undo> undo;
+    const bool lists = !sl.layout.dense_rows && !sl.layout.fixed_array;
+    for (uint64_t s = row[i]; s < row[i + 1]; ++s) {
+      const auto [k, pre] = in[s];
+      uint32_t& l = sl.last[k][pre];
+      uint32_t& c = sl.count[k][pre];
+      undo.push_back({k, pre, l, c});
+      if (l != sl.chunk_id) {
+        l = sl.chunk_id;
+        c = 1;
+        sl.axon_of[k][pre] = uint32_t(cur.axons.size());
+        cur.axons.push_back(AxonList{k, pre, 0, 0, 0});
+        if (lists) ++cur.words;
+      } else {
+        ++c;
+        if (lists && (c - 1) % sl.per_word[k] == 0) ++cur.words;
+      }
+      ++cur.axons[sl.axon_of[k][pre]].synapses;
+      ++cur.synapses;
+    }
+    if (sl.layout.dense_rows) cur.words = dense_words(sl, cur.count + 1);
+    if (cur.count + 1 <= sl.type->neurons && cur.words <= sl.word_cap && cur.axons.size() <= sl.axon_cap) {
+      ++cur.count;
+      return true;
+    }
+    if (cur.count == 0) fail_alone(sl, i);
+    for (auto u = undo.rbegin(); u != undo.rend(); ++u) {
+      sl.last[u->k][u->pre] = u->last;
+      sl.count[u->k][u->pre] = u->count;
+    }
+    cur.axons.resize(axons_before);
+    for (uint64_t s = row[i]; s < row[i + 1]; ++s) {
+      const auto [k, pre] = in[s];
+      if (sl.last[k][pre] == sl.chunk_id) --cur.axons[sl.axon_of[k][pre]].synapses;
+    }
+    cur.words = words_before;
+    cur.synapses = syn_before;
+    return false;
+  }
+
+  // Dense rows span the whole chunk: words = sum over axons of ceil(count / per_word).
+  static uint64_t dense_words(const Slicer& sl, uint32_t n_neurons) {
+    uint64_t w = 0;
+    for (const auto& a : sl.cur.axons) {
+      const uint32_t pw = sl.per_word.at(a.projection);
+      w += (n_neurons + pw - 1) / pw;
+    }
+    return w;
+  }
+
+  [[noreturn]] void fail_alone(const Slicer& sl, uint32_t i) const {
+    const CoreTypeConfig& t = *sl.type;
+    const Chunk& cur = sl.cur;
+    std::string what;
+    if (cur.words > sl.word_cap) {
+      what = fmt::format("{} of synaptic memory; a core of type '{}' has {} (short by {})",
+                         bytes(cur.words * t.synaptic_memory.word_bits / 8), t.name,
+                         bytes(t.synaptic_memory.bytes),
+                         bytes((cur.words - sl.word_cap) * t.synaptic_memory.word_bits / 8));
+    } else {
+      what = fmt::format("{} input axons; a core of type '{}' has a fan-in of {} (short by {})",
+                         cur.axons.size(), t.name, sl.axon_cap, cur.axons.size() - sl.axon_cap);
+    }
+    throw MapError(fmt::format("neuron {} of population '{}' alone needs {}", i,
+                               net_.populations[cur.population].name, what));
   }
 
   // Cuts population p into chunks, growing each chunk one neuron at a time while the core's
   // neuron, synaptic memory and fan-in limits hold.
   void slice_population(uint32_t p) {
     const auto& pop = net_.populations[p];
+    Slicer sl;
     const uint32_t tindex = type_for(p);
-    const CoreTypeConfig& t = chip_.core_types[tindex];
+    sl.type = &chip_.core_types[tindex];
+    const CoreTypeConfig& t = *sl.type;
     check_format(t, p);
-    const bool dense = t.synapse_format.kind == SynapseFormatKind::loihi_dense;
-    const uint64_t word_cap = t.synaptic_memory.bytes * 8 / t.synaptic_memory.word_bits;
-
-    // Incoming synapses of each neuron of p: (projection, pre), CSR by post.
-    std::vector<uint32_t> incoming;
-    for (uint32_t k = 0; k < ex_.tables.size(); ++k)
-      if (ex_.tables[k].to == p) incoming.push_back(k);
-    std::vector<uint64_t> row(size_t(pop.size) + 1, 0);
-    for (uint32_t k : incoming)
-      for (const auto& s : ex_.tables[k].synapses) ++row[s.post + 1];
-    for (uint32_t i = 0; i < pop.size; ++i) row[i + 1] += row[i];
-    struct In {
-      uint32_t projection, pre;
-    };
-    std::vector<In> in(row[pop.size]);
-    {
-      std::vector<uint64_t> fill(row.begin(), row.end() - 1);
-      for (uint32_t k : incoming) {
-        const auto& tab = ex_.tables[k];
-        const uint32_t n_pre = net_.source_size(tab.from);
-        for (uint32_t j = 0; j < n_pre; ++j)
-          for (uint64_t s = tab.row[j]; s < tab.row[j + 1]; ++s)
-            in[fill[tab.synapses[s].post]++] = In{k, j};
-      }
-    }
-    // Per projection: synapses per word, and per presynaptic neuron the chunk that last saw it
-    // and how many synapses it has in that chunk.
-    std::map<uint32_t, uint32_t> per_word;
-    std::map<uint32_t, std::vector<uint32_t>> last, count, axon_of;
-    for (uint32_t k : incoming) {
+    sl.layout = models::layout_of(t.synapse_format);
+    sl.word_cap = sl.layout.fixed_array ? UINT64_MAX : t.synaptic_memory.bytes * 8 / t.synaptic_memory.word_bits;
+    sl.axon_cap = sl.layout.max_axons ? std::min(t.fan_in, sl.layout.max_axons) : t.fan_in;
+    std::vector<uint32_t> tables;
+    std::vector<uint64_t> row;
+    std::vector<In> in;
+    incoming(p, tables, row, in);
+    for (uint32_t k : tables) {
       const uint32_t n_pre = net_.source_size(ex_.tables[k].from);
-      per_word[k] = t.synaptic_memory.word_bits / uint32_t(synapse_bits(t, ex_.tables[k]));
-      last[k].assign(n_pre, UINT32_MAX);
-      count[k].assign(n_pre, 0);
-      axon_of[k].assign(n_pre, 0);
+      sl.per_word[k] = sl.layout.fixed_array ? 1
+                       : t.synaptic_memory.word_bits / uint32_t(synapse_bits(t, ex_.tables[k]));
+      sl.last[k].assign(n_pre, UINT32_MAX);
+      sl.count[k].assign(n_pre, 0);
+      sl.axon_of[k].assign(n_pre, 0);
     }
-
-    Chunk cur;
-    uint32_t chunk_id = uint32_t(chunks_.size());
     auto start = [&](uint32_t first) {
-      cur = Chunk{};
-      cur.population = p;
-      cur.first = first;
-      cur.type = tindex;
+      sl.cur = Chunk{};
+      sl.cur.population = p;
+      sl.cur.first = first;
+      sl.cur.type = tindex;
     };
-    // Dense rows span the whole chunk: words = sum over axons of ceil(count / per_word).
-    auto dense_words = [&](uint32_t n_neurons) {
-      uint64_t w = 0;
-      for (const auto& a : cur.axons) w += (n_neurons + per_word[a.projection] - 1) / per_word[a.projection];
-      return w;
-    };
+    sl.chunk_id = uint32_t(chunks_.size());
     start(0);
     for (uint32_t i = 0; i < pop.size; ++i) {
-      const size_t axons_before = cur.axons.size();
-      const uint64_t words_before = cur.words, syn_before = cur.synapses;
-      struct Undo {
-        uint32_t k, pre, last, count;
-      };
-      std::vector<Undo> undo;
-      for (uint64_t s = row[i]; s < row[i + 1]; ++s) {
-        const auto [k, pre] = in[s];
-        uint32_t& l = last[k][pre];
-        uint32_t& c = count[k][pre];
-        undo.push_back({k, pre, l, c});
-        if (l != chunk_id) {
-          l = chunk_id;
-          c = 1;
-          axon_of[k][pre] = uint32_t(cur.axons.size());
-          cur.axons.push_back(AxonList{k, pre, 0, 0, 0});
-          if (!dense) ++cur.words;
-        } else {
-          ++c;
-          if (!dense && (c - 1) % per_word[k] == 0) ++cur.words;
-        }
-        ++cur.axons[axon_of[k][pre]].synapses;
-        ++cur.synapses;
-      }
-      if (dense) cur.words = dense_words(cur.count + 1);
-      const bool fits = cur.count + 1 <= t.neurons && cur.words <= word_cap &&
-                        cur.axons.size() <= t.fan_in;
-      if (fits) {
-        ++cur.count;
-        continue;
-      }
-      if (cur.count == 0) {
-        std::string what;
-        if (cur.words > word_cap) {
-          what = fmt::format("{} of synaptic memory; a core of type '{}' has {} (short by {})",
-                             bytes(cur.words * t.synaptic_memory.word_bits / 8), t.name,
-                             bytes(t.synaptic_memory.bytes),
-                             bytes((cur.words - word_cap) * t.synaptic_memory.word_bits / 8));
-        } else {
-          what = fmt::format("{} input axons; a core of type '{}' has a fan-in of {} (short by {})",
-                             cur.axons.size(), t.name, t.fan_in, cur.axons.size() - t.fan_in);
-        }
-        throw MapError(fmt::format("neuron {} of population '{}' alone needs {}", i, pop.name, what));
-      }
-      // Roll this neuron back and close the chunk.
-      for (auto u = undo.rbegin(); u != undo.rend(); ++u) {
-        last[u->k][u->pre] = u->last;
-        count[u->k][u->pre] = u->count;
-      }
-      cur.axons.resize(axons_before);
-      for (uint64_t s = row[i]; s < row[i + 1]; ++s) {
-        const auto [k, pre] = in[s];
-        if (last[k][pre] == chunk_id) --cur.axons[axon_of[k][pre]].synapses;
-      }
-      cur.words = words_before;
-      cur.synapses = syn_before;
-      close(cur, per_word, dense);
-      ++chunk_id;
+      if (try_add(sl, row, in, i)) continue;
+      close(sl.cur, sl);
+      ++sl.chunk_id;
       start(i);
       --i;  // place neuron i again, into the new chunk
     }
-    if (cur.count > 0) close(cur, per_word, dense);
+    if (sl.cur.count > 0) close(sl.cur, sl);
   }
 
-  void close(Chunk& c, const std::map<uint32_t, uint32_t>& per_word, bool dense) {
+  void close(Chunk& c, const Slicer& sl) {
     uint64_t offset = 0;
     for (auto& a : c.axons) {
-      const uint32_t pw = per_word.at(a.projection);
+      const uint32_t pw = sl.per_word.at(a.projection);
       a.word_offset = offset;
-      a.words = dense ? (c.count + pw - 1) / pw : (a.synapses + pw - 1) / pw;
+      a.words = sl.layout.fixed_array ? 0
+                : (sl.layout.dense_rows ? (c.count + pw - 1) / pw : (a.synapses + pw - 1) / pw);
       offset += a.words;
     }
     c.words = offset;
+    if (sl.layout.fixed_array) {
+      // The whole array is the core's memory use, whatever it holds.
+      const auto& t = *sl.type;
+      const uint64_t bits = models::fixed_array_bits(t.synapse_format, t.neurons);
+      c.words = (bits + t.synaptic_memory.word_bits - 1) / t.synaptic_memory.word_bits;
+    }
     chunks_.push_back(std::move(c));
   }
 
@@ -283,75 +336,89 @@ class Mapper {
         chip_.core_types[c.type].fan_in));
   }
 
+  // Chunks onto cores in chip order, each on the next core of its type.
+  void assign_fill(std::vector<uint32_t>& core_of_chunk) const {
+    size_t next = 0;
+    for (size_t k = 0; k < chunks_.size(); ++k) {
+      while (next < chip_.cores.size() && chip_.cores[next].type != chunks_[k].type) ++next;
+      if (next >= chip_.cores.size()) fail_no_core(k);
+      core_of_chunk[k] = uint32_t(next++);
+    }
+  }
+
+  // Traffic between chunks: routes (packets per spike of every source neuron) from a to b, and
+  // from the host.
+  void chunk_traffic(std::vector<std::vector<std::pair<uint32_t, uint64_t>>>& traffic,
+                     std::vector<uint64_t>& from_host) const {
+    const auto chunk_of = [&](uint32_t pop, uint32_t neuron) {
+      auto it = std::upper_bound(chunks_.begin(), chunks_.end(), std::make_pair(pop, neuron),
+                                 [](const std::pair<uint32_t, uint32_t>& v, const Chunk& c) {
+                                   return v.first < c.population ||
+                                          (v.first == c.population && v.second < c.first);
+                                 });
+      return uint32_t(it - chunks_.begin() - 1);
+    };
+    for (uint32_t b = 0; b < chunks_.size(); ++b) {
+      std::map<uint32_t, uint64_t> t;
+      for (const auto& a : chunks_[b].axons) {
+        const auto& from = ex_.tables[a.projection].from;
+        if (from.is_input) ++from_host[b];
+        else ++t[chunk_of(from.index, a.pre)];
+      }
+      for (const auto& [a, n] : t) {
+        traffic[b].push_back({a, n});
+        traffic[a].push_back({b, n});
+      }
+    }
+  }
+
+  // Place the most connected chunk first, then repeatedly the unplaced chunk with the most
+  // traffic to chunks already placed (ties: declaration order), each on the free core that
+  // minimises traffic x hops. Chunks with no traffic at all come last.
+  void assign_locality(std::vector<uint32_t>& core_of_chunk) const {
+    std::vector<std::vector<std::pair<uint32_t, uint64_t>>> traffic(chunks_.size());
+    std::vector<uint64_t> from_host(chunks_.size(), 0);
+    chunk_traffic(traffic, from_host);
+    std::vector<uint64_t> attached(chunks_.size(), 0), total(chunks_.size(), 0);
+    for (size_t k = 0; k < chunks_.size(); ++k) {
+      total[k] = from_host[k];
+      for (const auto& e : traffic[k]) total[k] += e.second;
+      attached[k] = from_host[k];
+    }
+    std::vector<bool> placed(chunks_.size(), false), taken(chip_.cores.size(), false);
+    for (size_t round = 0; round < chunks_.size(); ++round) {
+      size_t k = SIZE_MAX;
+      for (size_t q = 0; q < chunks_.size(); ++q) {
+        if (placed[q]) continue;
+        if (k == SIZE_MAX || attached[q] > attached[k] ||
+            (attached[q] == attached[k] && attached[q] == 0 && total[q] > total[k])) {
+          k = q;
+        }
+      }
+      uint64_t best_cost = UINT64_MAX;
+      uint32_t best = UINT32_MAX;
+      for (uint32_t c = 0; c < chip_.cores.size(); ++c) {
+        if (taken[c] || chip_.cores[c].type != chunks_[k].type) continue;
+        uint64_t cost = from_host[k] * hops_from_host(c);
+        for (const auto& [other, n] : traffic[k]) {
+          if (core_of_chunk[other] != UINT32_MAX) cost += n * hops(core_of_chunk[other], c);
+        }
+        if (cost < best_cost) best_cost = cost, best = c;
+      }
+      if (best == UINT32_MAX) fail_no_core(k);
+      core_of_chunk[k] = best;
+      taken[best] = true;
+      placed[k] = true;
+      for (const auto& [other, n] : traffic[k]) attached[other] += n;
+    }
+  }
+
   void assign(Strategy strategy, Placement& pl) {
     std::vector<uint32_t> core_of_chunk(chunks_.size(), UINT32_MAX);
-    std::vector<bool> taken(chip_.cores.size(), false);
     if (strategy == Strategy::fill) {
-      size_t next = 0;
-      for (size_t k = 0; k < chunks_.size(); ++k) {
-        while (next < chip_.cores.size() && chip_.cores[next].type != chunks_[k].type) ++next;
-        if (next >= chip_.cores.size()) fail_no_core(k);
-        core_of_chunk[k] = uint32_t(next++);
-      }
+      assign_fill(core_of_chunk);
     } else {
-      // Traffic between chunks: routes (packets per spike of every source neuron) from a to b.
-      std::vector<std::vector<std::pair<uint32_t, uint64_t>>> traffic(chunks_.size());
-      std::vector<uint64_t> from_host(chunks_.size(), 0);
-      const auto chunk_of = [&](uint32_t pop, uint32_t neuron) {
-        auto it = std::upper_bound(chunks_.begin(), chunks_.end(), std::make_pair(pop, neuron),
-                                   [](const std::pair<uint32_t, uint32_t>& v, const Chunk& c) {
-                                     return v.first < c.population ||
-                                            (v.first == c.population && v.second < c.first);
-                                   });
-        return uint32_t(it - chunks_.begin() - 1);
-      };
-      for (uint32_t b = 0; b < chunks_.size(); ++b) {
-        std::map<uint32_t, uint64_t> t;
-        for (const auto& a : chunks_[b].axons) {
-          const auto& from = ex_.tables[a.projection].from;
-          if (from.is_input) ++from_host[b];
-          else ++t[chunk_of(from.index, a.pre)];
-        }
-        for (const auto& [a, n] : t) {
-          traffic[b].push_back({a, n});
-          traffic[a].push_back({b, n});
-        }
-      }
-      // Place the most connected chunk first, then repeatedly the unplaced chunk with the most
-      // traffic to chunks already placed (ties: declaration order), each on the free core that
-      // minimises traffic x hops. Chunks with no traffic at all come last.
-      std::vector<uint64_t> attached(chunks_.size(), 0), total(chunks_.size(), 0);
-      for (size_t k = 0; k < chunks_.size(); ++k) {
-        total[k] = from_host[k];
-        for (const auto& e : traffic[k]) total[k] += e.second;
-        attached[k] = from_host[k];
-      }
-      std::vector<bool> placed(chunks_.size(), false);
-      for (size_t round = 0; round < chunks_.size(); ++round) {
-        size_t k = SIZE_MAX;
-        for (size_t q = 0; q < chunks_.size(); ++q) {
-          if (placed[q]) continue;
-          if (k == SIZE_MAX || attached[q] > attached[k] ||
-              (attached[q] == attached[k] && attached[q] == 0 && total[q] > total[k])) {
-            k = q;
-          }
-        }
-        uint64_t best_cost = UINT64_MAX;
-        uint32_t best = UINT32_MAX;
-        for (uint32_t c = 0; c < chip_.cores.size(); ++c) {
-          if (taken[c] || chip_.cores[c].type != chunks_[k].type) continue;
-          uint64_t cost = from_host[k] * hops_from_host(c);
-          for (const auto& [other, n] : traffic[k]) {
-            if (core_of_chunk[other] != UINT32_MAX) cost += n * hops(core_of_chunk[other], c);
-          }
-          if (cost < best_cost) best_cost = cost, best = c;
-        }
-        if (best == UINT32_MAX) fail_no_core(k);
-        core_of_chunk[k] = best;
-        taken[best] = true;
-        placed[k] = true;
-        for (const auto& [other, n] : traffic[k]) attached[other] += n;
-      }
+      assign_locality(core_of_chunk);
     }
     pl.core_of.resize(net_.populations.size());
     for (uint32_t p = 0; p < net_.populations.size(); ++p) {
@@ -367,6 +434,44 @@ class Mapper {
       cm.words_used = ch.words;
       cm.axons = std::move(ch.axons);
       for (uint32_t i = 0; i < ch.count; ++i) pl.core_of[ch.population][ch.first + i] = core_of_chunk[k];
+    }
+  }
+
+  // Formats whose neurons drive a limited number of axons (TrueNorth: one) and whose packets
+  // carry relative offsets of limited width (TrueNorth: 9-bit signed dx, dy).
+  void check_route_limits(const Placement& pl) const {
+    for (uint32_t p = 0; p < net_.populations.size(); ++p) {
+      const auto& pop = net_.populations[p];
+      const models::SynapseLayout layout =
+          models::layout_of(chip_.core_types[type_for(p)].synapse_format);
+      const RoutingTable& rt = pl.population_routes[p];
+      const int64_t reach = layout.dxdy_bits ? (int64_t{1} << (layout.dxdy_bits - 1)) - 1 : 0;
+      for (uint32_t j = 0; j < pop.size; ++j) {
+        const uint64_t n = rt.row[j + 1] - rt.row[j];
+        if (layout.routes_per_neuron && n > layout.routes_per_neuron) {
+          uint64_t targets = 0;
+          for (uint64_t r = rt.row[j]; r < rt.row[j + 1]; ++r)
+            targets += pl.cores[rt.routes[r].core].axons[rt.routes[r].axon].synapses;
+          throw MapError(fmt::format(
+              "neuron {} of population '{}' reaches {} target neurons through {} axons on "
+              "different cores or projections; a core of type '{}' lets a neuron drive {} "
+              "axon, so it would need {} splitter neurons (not inserted automatically): place "
+              "its targets on one core (at most {} neurons) or add the splitters to the network",
+              j, pop.name, targets, n, chip_.core_types[type_for(p)].name,
+              layout.routes_per_neuron, n - 1, chip_.core_types[type_for(p)].neurons));
+        }
+        for (uint64_t r = rt.row[j]; reach && r < rt.row[j + 1]; ++r) {
+          const auto& a = chip_.cores[pl.core_of[p][j]];
+          const auto& b = chip_.cores[rt.routes[r].core];
+          const int64_t dx = int64_t(b.router_x) - a.router_x, dy = int64_t(b.router_y) - a.router_y;
+          if (std::abs(dx) > reach || std::abs(dy) > reach) {
+            throw MapError(fmt::format(
+                "neuron {} of population '{}' on core {} targets core {} at dx {}, dy {}; "
+                "packets carry {}-bit signed offsets (at most {} routers away)",
+                j, pop.name, a.name, b.name, dx, dy, layout.dxdy_bits, reach));
+          }
+        }
+      }
     }
   }
 
@@ -405,6 +510,7 @@ class Mapper {
         if (!from.is_input) ++pl.cores[pl.core_of[from.index][pre]].fan_out;
       }
     }
+    check_route_limits(pl);
     for (uint32_t c = 0; c < pl.cores.size(); ++c) {
       const auto& t = chip_.type_of(chip_.cores[c]);
       if (pl.cores[c].fan_out > t.fan_out) {

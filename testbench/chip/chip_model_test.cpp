@@ -32,7 +32,7 @@ std::vector<chip::StepRecord> compare(const config::ChipConfig& c, const models:
     for (uint32_t p = 0; p < net.populations.size(); ++p) {
       EXPECT_EQ(model.spiked(p), golden.spiked(p)) << what << " step " << t << " population " << p;
       for (uint32_t i = 0; i < net.populations[p].size; ++i) {
-        if (model.u(p, i) != golden.u(p, i) || model.v(p, i) != golden.v(p, i)) {
+        if (model.probe(p, 0, i) != golden.probe(p, 0, i) || model.probe(p, 1, i) != golden.probe(p, 1, i)) {
           ADD_FAILURE() << what << " step " << t << " population " << p << " neuron " << i;
           return records;
         }
@@ -85,11 +85,11 @@ TEST(ChipModel, OneSpikeStepLatencyIsTheClosedForm) {
   models::Network net;
   auto pop = [](const std::string& n, uint32_t size) {
     return models::Population{n, size, {}, "loihi_cuba_lif",
-                              std::vector<models::loihi::LifParams>(size)};
+                              models::lif_param_table(std::vector<models::loihi::LifParams>(size))};
   };
   // Cores fill in order: filler takes cores 0..4 (4 neurons each), target gets core 5 = (2, 1).
   net.populations = {pop("filler", 20), pop("target", 3)};
-  for (auto& p : net.populations[1].params) p.vth = 100000;
+  for (uint32_t i = 0; i < 3; ++i) net.populations[1].params.set("vth", i, 100000, 3);
   models::InputSource in;
   in.name = "in";
   in.size = 1;

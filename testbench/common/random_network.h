@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "models/loihi_lif_unit.h"
 #include "models/network.h"
 #include "models/rng.h"
 
@@ -23,6 +24,7 @@ inline Network random_network(uint64_t seed) {
     pop.name = "p" + std::to_string(p);
     pop.size = uint32_t(r.range(1, 24));
     pop.model = "loihi_cuba_lif";
+    std::vector<LifParams> lif;
     for (uint32_t i = 0; i < pop.size; ++i) {
       LifParams lp;
       // Extremes of the decays on purpose: 0 and 4095 are the quirks.
@@ -33,8 +35,9 @@ inline Network random_network(uint64_t seed) {
       lp.bias_mant = int32_t(r.range(-4096, 4095));
       lp.bias_exp = int32_t(r.range(-8, 7));
       lp.refractory = int32_t(r.range(0, 4) == 0 ? r.range(1, 5) : 0);
-      pop.params.push_back(lp);
+      lif.push_back(lp);
     }
+    pop.params = lif_param_table(lif);
     net.populations.push_back(pop);
   }
   const int n_inputs = int(r.range(0, 2));

@@ -78,10 +78,10 @@ TEST(NetworkConfig, BaseNetworkLoads) {
   EXPECT_EQ(n.name, "small");
   EXPECT_EQ(n.seed, 5u);
   ASSERT_EQ(n.populations.size(), 2u);
-  EXPECT_EQ(n.populations[0].params[2].dv, 3);
-  EXPECT_EQ(n.populations[0].params[0].bias_mant, -7);
-  EXPECT_EQ(n.populations[0].params[0].refractory, 1);
-  EXPECT_EQ(n.populations[1].params[1].bias_mant, 0);  // optional parameter default
+  EXPECT_EQ(n.populations[0].params.get("dv", 2), 3);
+  EXPECT_EQ(n.populations[0].params.get("bias_mant", 0), -7);
+  EXPECT_EQ(n.populations[0].params.get("refractory", 0), 1);
+  EXPECT_EQ(n.populations[1].params.get("bias_mant", 1), 0);  // optional parameter default
   EXPECT_EQ(n.populations[1].shape.width, 2u);
   ASSERT_EQ(n.inputs.size(), 2u);
   // Explicit spikes are sorted by (step, index); payloads kept.
@@ -112,8 +112,8 @@ TEST(NetworkConfig, BaseNetworkLoads) {
   EXPECT_DOUBLE_EQ(n.projections[3].probability, 0.5);
   ASSERT_EQ(n.probes.size(), 2u);
   EXPECT_EQ(n.probes[0].neurons.size(), 3u);
-  EXPECT_TRUE(n.probes[0].u && n.probes[0].v);
-  EXPECT_FALSE(n.probes[1].u);
+  EXPECT_EQ(n.probes[0].variables, (std::vector<uint32_t>{0, 1}));  // u and v
+  EXPECT_EQ(n.probes[1].variables, (std::vector<uint32_t>{1}));  // v only
 }
 
 TEST(NetworkConfig, SeedOverrideReplacesEverySeed) {

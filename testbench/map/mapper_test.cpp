@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "models/loihi_lif_unit.h"
 #include "models/rng.h"
 #include "testbench/common/test_chip.h"
 
@@ -19,7 +20,7 @@ namespace {
 
 models::Population pop(const std::string& name, uint32_t size) {
   return models::Population{name, size, {}, "loihi_cuba_lif",
-                            std::vector<models::loihi::LifParams>(size)};
+                            models::lif_param_table(std::vector<models::loihi::LifParams>(size))};
 }
 
 models::Projection proj(models::Endpoint from, uint32_t to, ConnectivityRule rule, double p = 0,

@@ -55,9 +55,9 @@ class ReferenceSim {
           a += loihi::apply_weight_exp(sum, net_.projections[k].weight_exp);
         }
         LifState& s = state_[p][i];
-        const int64_t before_wrap = loihi::decay(s.u, 4096 - (net_.populations[p].params[i].du + 1)) + a * 64;
+        const int64_t before_wrap = loihi::decay(s.u, 4096 - (lif_params_of(net_.populations[p].params, i).du + 1)) + a * 64;
         if (before_wrap > loihi::kUvLimit || before_wrap <= -loihi::kUvLimit) ++c.u_wraps;
-        if (loihi::lif_step(net_.populations[p].params[i], s, a)) {
+        if (loihi::lif_step(lif_params_of(net_.populations[p].params, i), s, a)) {
           spikes.push_back({p, i});
           ++c.spikes;
         } else if (s.v == loihi::kVMax || s.v == -loihi::kVMax) {
@@ -132,8 +132,8 @@ TEST(FunctionalSim, MatchesPerSynapseReferenceOnRandomNetworks) {
       ASSERT_EQ(got, expected) << "network seed " << seed << " step " << t;
       for (uint32_t p = 0; p < net.populations.size(); ++p)
         for (uint32_t i = 0; i < net.populations[p].size; ++i) {
-          ASSERT_EQ(sim.u(p, i), ref.state(p, i).u) << "seed " << seed << " step " << t << " pop " << p << " neuron " << i;
-          ASSERT_EQ(sim.v(p, i), ref.state(p, i).v) << "seed " << seed << " step " << t << " pop " << p << " neuron " << i;
+          ASSERT_EQ(sim.probe(p, 0, i), ref.state(p, i).u) << "seed " << seed << " step " << t << " pop " << p << " neuron " << i;
+          ASSERT_EQ(sim.probe(p, 1, i), ref.state(p, i).v) << "seed " << seed << " step " << t << " pop " << p << " neuron " << i;
           ++compared;
         }
     }
@@ -147,8 +147,8 @@ TEST(FunctionalSim, MatchesPerSynapseReferenceOnRandomNetworks) {
 
 TEST(Connectivity, GenerativeRulesMakeTheStatedStructure) {
   Network net;
-  Population a{"a", 6, {2, 3, 1}, "loihi_cuba_lif", std::vector<LifParams>(6)};
-  Population b{"b", 12, {2, 3, 2}, "loihi_cuba_lif", std::vector<LifParams>(12)};
+  Population a{"a", 6, {2, 3, 1}, "loihi_cuba_lif", lif_param_table(std::vector<LifParams>(6))};
+  Population b{"b", 12, {2, 3, 2}, "loihi_cuba_lif", lif_param_table(std::vector<LifParams>(12))};
   net.populations = {a, b};
   Projection one = make_projection("one", 0, ConnectivityRule::one_to_one);
   one.weight = {5, 5};
@@ -183,8 +183,8 @@ TEST(Connectivity, GenerativeRulesMakeTheStatedStructure) {
 
 TEST(Connectivity, LocalKernelWrapsAndGivesEveryPostTheSameFanIn) {
   Network net;
-  net.populations = {Population{"a", 16, {4, 4, 1}, "loihi_cuba_lif", std::vector<LifParams>(16)},
-                     Population{"b", 16, {4, 4, 1}, "loihi_cuba_lif", std::vector<LifParams>(16)}};
+  net.populations = {Population{"a", 16, {4, 4, 1}, "loihi_cuba_lif", lif_param_table(std::vector<LifParams>(16))},
+                     Population{"b", 16, {4, 4, 1}, "loihi_cuba_lif", lif_param_table(std::vector<LifParams>(16))}};
   Projection local = make_projection("local", 1, ConnectivityRule::local);
   local.weight = {1, 1};
   local.kernel = 3;
@@ -202,8 +202,8 @@ TEST(Connectivity, LocalKernelWrapsAndGivesEveryPostTheSameFanIn) {
 
 TEST(Connectivity, RandomRuleHitsItsProbability) {
   Network net;
-  net.populations = {Population{"a", 400, {}, "loihi_cuba_lif", std::vector<LifParams>(400)},
-                     Population{"b", 500, {}, "loihi_cuba_lif", std::vector<LifParams>(500)}};
+  net.populations = {Population{"a", 400, {}, "loihi_cuba_lif", lif_param_table(std::vector<LifParams>(400))},
+                     Population{"b", 500, {}, "loihi_cuba_lif", lif_param_table(std::vector<LifParams>(500))}};
   Projection pr = make_projection("r", 1, ConnectivityRule::random);
   pr.weight = {4, 4};
   pr.probability = 0.1;

@@ -52,9 +52,10 @@ double category(const report::EnergyReport& e, const std::string& name, uint64_t
 
 models::Network one_synapse(uint32_t neurons, bool spike) {
   models::Network net;
+  std::vector<models::loihi::LifParams> lif(neurons);
+  for (auto& p : lif) p.vth = 100000;  // never spikes
   net.populations = {models::Population{"p", neurons, {}, "loihi_cuba_lif",
-                                        std::vector<models::loihi::LifParams>(neurons)}};
-  for (auto& p : net.populations[0].params) p.vth = 100000;  // never spikes
+                                        models::lif_param_table(lif)}};
   models::InputSource in;
   in.name = "in";
   in.size = 1;
@@ -103,7 +104,7 @@ TEST(Energy, HopsAreChargedPerDirection) {
   models::Network net = one_synapse(1, true);
   // 4 cores per router: a 40-core filler puts the target on core 40 = router (2, 1).
   models::Population filler{"filler", 40 * 8192, {}, "loihi_cuba_lif",
-                            std::vector<models::loihi::LifParams>(40 * 8192)};
+                            models::lif_param_table(std::vector<models::loihi::LifParams>(1))};
   net.populations.insert(net.populations.begin(), filler);
   net.projections[0].to = 1;
   const auto r = run(c, net, 1);

@@ -1,0 +1,42 @@
+// The input stage of a core: what a spike packet does when it arrives, and what the neuron unit
+// sees at the start of a step. One implementation per synapse memory format family:
+//   - AxonListInput (Loihi): per-axon lists of (neuron, weight, delay) in the core's memory; a
+//     packet reads its axon's list and adds the weights into a ring of delay slots on arrival;
+//   - CrossbarInput (TrueNorth): a packet sets one bit of a 16-tick x 256-axon scheduler; at the
+//     tick the core reads the crossbar row of every scheduled axon and counts events per neuron
+//     and axon type.
+// Both produce the same numbers as the functional simulator's delay rings (models/functional_sim.h)
+// for the same network; the chip model (sim/chip/chip_model.h) turns their work into cycles.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace neuromesh::models {
+
+// Work of one packet or one collection: synapses integrated, memory words read and where.
+struct InputWork {
+  uint64_t synaptic_ops = 0;
+  uint32_t words = 0;
+  uint64_t word_offset = 0;
+};
+
+class InputStage {
+ public:
+  virtual ~InputStage() = default;
+  // Places one synapse of axon `axon` (its index in the core's axon table) onto local neuron
+  // `post`, while the core's memory image is built.
+  virtual void add_synapse(uint32_t axon, uint32_t post, int32_t weight, uint32_t delay,
+                           uint32_t channel) = 0;
+  // A packet for `axon` carrying `payload` is processed during step `step`.
+  virtual InputWork on_packet(uint32_t axon, int64_t payload, uint64_t step) = 0;
+  // The first step whose start the packet must precede (the tick that reads it).
+  virtual uint64_t deadline_step(uint32_t axon, uint64_t step) const = 0;
+  // At the start of step `step`: writes the neuron inputs (neurons x channels) into `in`; when the
+  // stage integrates now rather than on arrival, `events[i]` counts neuron i's synaptic events
+  // (else `events` is left empty).
+  virtual InputWork collect(uint64_t step, std::vector<int64_t>& in,
+                            std::vector<uint32_t>& events) = 0;
+};
+
+}  // namespace neuromesh::models

@@ -1,0 +1,44 @@
+// The neuron unit of a core (or of a whole population in the functional simulator): state,
+// parameters and one step of every neuron it holds. Each neuron model implements it once; the
+// functional simulator, the chip's cores and the RTL co-simulation all drive the same code, so
+// there is exactly one copy of each model's arithmetic. docs/models.md describes the contract.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "models/counter_rng.h"
+#include "models/param_table.h"
+
+namespace neuromesh::models {
+
+// Result flags of one neuron's step.
+enum : uint8_t { kSpiked = 1, kActive = 2 };
+
+// What a unit is built from: a slice [first, first + count) of one population.
+struct NeuronSlice {
+  const ParamTable* params = nullptr;   // the population's parameters (indexed by population neuron)
+  uint32_t population = 0;              // index in Network::populations
+  uint32_t first = 0, count = 0;
+  uint64_t seed = 0;                    // network seed: the counter-based draws' key
+  // Per-neuron weights of each input channel, channels() per neuron, for models whose synapses
+  // carry a channel (axon type) instead of a weight (TrueNorth); empty otherwise. Indexed by
+  // population neuron.
+  const std::vector<int32_t>* channel_weights = nullptr;
+};
+
+class NeuronUnit {
+ public:
+  virtual ~NeuronUnit() = default;
+  virtual uint32_t size() const = 0;
+  // Input values per neuron that step() reads: in[i * channels() + c].
+  virtual uint32_t channels() const = 0;
+  // Advances every neuron by step `t` with the summed input `in`; writes flags[i] (kSpiked,
+  // kActive: "active" decides which per-update cost the chip charges).
+  virtual void step(uint64_t t, const int64_t* in, uint8_t* flags) = 0;
+  // Value of probe variable `var` (an index into the model's probe names) of neuron i.
+  virtual int64_t probe(uint32_t var, uint32_t i) const = 0;
+};
+
+}  // namespace neuromesh::models
