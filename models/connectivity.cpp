@@ -140,7 +140,9 @@ ExpandedNetwork expand(const Network& net, uint64_t max_synapses) {
     const bool quantise = registry.get(net.populations[p.to].model).weight_quantisation;
     for_each_synapse(net, p, [&](uint32_t j, uint32_t i, int32_t w, uint32_t d) {
       const int32_t q = quantise ? loihi::quantize_weight(w, t.sign_mode, t.num_weight_bits) : w;
-      if (q == 0) return;  // a zero weight contributes nothing and is not stored
+      // A zero weight contributes nothing and is not stored where synapses carry their weights;
+      // in a crossbar (channeled models) it is still a connection whose events count.
+      if (q == 0 && quantise) return;
       while (filled_rows <= j) t.row[filled_rows++] = t.synapses.size();
       t.synapses.push_back(Synapse{i, static_cast<int16_t>(q), static_cast<uint8_t>(d), 0});
       t.max_delay = std::max(t.max_delay, d);

@@ -190,6 +190,19 @@ int run_command(const RunOptions& o) {
       std::cout << fmt::format("wrote {} (steps {} to {})\n", o.trace, o.trace_first,
                                std::min(o.trace_last, o.steps) - 1);
     }
+    const auto& model = cycle->model();
+    if (model.late_packets() > 0) {
+      // The hardware would have lost these spikes (they reach the scheduler after the tick that
+      // reads them); the emulation delivered them as programmed, so its spikes are not the chip's.
+      const auto& lp = model.late_records().front();
+      std::cerr << fmt::format(
+          "neuromesh: hardware failure: {} packet(s) arrived after their delivery tick; first: "
+          "step {}, {} -> {} axon {}, {} hops, {} cycles late (report.json totals.latency.tick.late)\n",
+          model.late_packets(), lp.step,
+          lp.src_core < 0 ? std::string("host") : l.chip.cores[uint32_t(lp.src_core)].name,
+          l.chip.cores[lp.dst_core].name, lp.axon, lp.hops, lp.arrival - lp.deadline);
+      return kExitHardwareFailure;
+    }
   } else {
     const auto& c = static_cast<Functional&>(*sim).sim.counters();
     std::cout << fmt::format(

@@ -20,6 +20,10 @@ struct RunOptions {
   std::optional<uint64_t> seed;
 };
 
+// Exit status of a run whose chip failed as hardware would (a fixed-tick chip whose packets
+// missed their delivery tick): the outputs are written, and say so.
+constexpr int kExitHardwareFailure = 3;
+
 int run_command(const RunOptions& options);
 int map_command(const std::string& chip, const std::string& network, const std::string& strategy,
                 std::optional<uint64_t> seed, const std::vector<config::Override>& overrides);

@@ -16,6 +16,22 @@ using Json = nlohmann::ordered_json;
 namespace {
 const char* kPortName[4] = {"east", "west", "north", "south"};
 
+// Fixed-tick chips: the packets that missed their delivery tick (the first ones recorded).
+Json late_packets(const config::ChipConfig& chip, const chip::ChipModel& model) {
+  Json out = Json::array();
+  for (const auto& lp : model.late_records()) {
+    out.push_back({{"step", lp.step},
+                   {"from", lp.src_core < 0 ? std::string("host") : chip.cores[uint32_t(lp.src_core)].name},
+                   {"to", chip.cores[lp.dst_core].name},
+                   {"axon", lp.axon},
+                   {"hops", lp.hops},
+                   {"arrival_cycle", lp.arrival},
+                   {"deadline_cycle", lp.deadline},
+                   {"late_cycles", lp.arrival - lp.deadline}});
+  }
+  return out;
+}
+
 }  // namespace
 
 Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
@@ -62,7 +78,7 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
           {"hops", s.critical.packet_hops},
           {"latency_cycles", s.critical.packet_latency}};
     }
-    js.push_back({{"step", s.step},
+    Json step = {{"step", s.step},
                   {"start_cycle", s.start_cycle},
                   {"cycles", s.cycles()},
                   {"ns", s.ns},
@@ -82,7 +98,12 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
                   {"flit_hops", s.flit_hops},
                   {"dynamic_pj", s.dynamic_pj},
                   {"static_pj", s.static_pj},
-                  {"power_mw", s.ns > 0 ? (s.dynamic_pj + s.static_pj) / s.ns : 0.0}});
+                  {"power_mw", s.ns > 0 ? (s.dynamic_pj + s.static_pj) / s.ns : 0.0}};
+    if (chip.timing.model == config::TimingModel::fixed_tick) {
+      step["slack_cycles"] = s.slack_cycles;
+      step["late_packets"] = s.late_packets;
+    }
+    js.push_back(step);
     cycles.push_back(s.cycles());
     total_cycles += s.cycles();
     if (chip.timing.model == config::TimingModel::fixed_tick) {
@@ -134,8 +155,11 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
                   {"step_ns", {{"min", double(pct(0)) * ns}, {"median", double(pct(0.5)) * ns},
                                {"p99", double(pct(0.99)) * ns}, {"max", double(pct(1)) * ns}}}};
   if (chip.timing.model == config::TimingModel::fixed_tick) {
-    latency["tick"] = {{"tick_ns", chip.timing.tick_ns}, {"overruns", overruns},
-                       {"min_slack_ns", min_slack_ns}};
+    latency["tick"] = {{"tick_ns", chip.timing.tick_ns}, {"tick_cycles", model.tick_cycles()},
+                       {"overruns", overruns}, {"min_slack_ns", min_slack_ns},
+                       {"late_packets", model.late_packets()},
+                       {"hardware_failure", model.late_packets() > 0},
+                       {"late", late_packets(chip, model)}};
   }
   j["totals"] = {{"cycles", total_cycles},
                  {"ns", time_ns},
@@ -207,14 +231,17 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
   std::string s = "step,start_cycle,cycles,ns,neuron_update_cycles,noc_end_cycles,synaptic_input_end_cycles,"
                   "barrier_cycles,critical_path,spikes,input_spikes,packets,synaptic_ops,"
                   "neuron_updates_active,neuron_updates_inactive,memory_reads,flit_hops,"
-                  "dynamic_pj,static_pj,power_mw\n";
+                  "dynamic_pj,static_pj,power_mw";
+  const bool tick = chip.timing.model == config::TimingModel::fixed_tick;
+  s += tick ? ",slack_cycles,late_packets\n" : "\n";
   for (const auto& r : steps) {
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.step,
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", r.step,
                      r.start_cycle, r.cycles(), r.ns, r.neuron_update_cycles, r.noc_end,
                      r.synaptic_input_end, r.barrier_cycles, csv_field(r.critical.component),
                      r.spikes, r.input_spikes, r.packets, r.synaptic_ops, r.neuron_updates_active,
                      r.neuron_updates_inactive, r.memory_reads, r.flit_hops, r.dynamic_pj,
                      r.static_pj, r.ns > 0 ? (r.dynamic_pj + r.static_pj) / r.ns : 0.0);
+    s += tick ? fmt::format(",{},{}\n", r.slack_cycles, r.late_packets) : "\n";
   }
   out.steps_csv = s;
   s = "core,router_x,router_y,port,population,first,neurons,neuron_updates_active,"

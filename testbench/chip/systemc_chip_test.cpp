@@ -8,6 +8,7 @@
 #include "models/functional_sim.h"
 #include "sim/config/network_config.h"
 #include "testbench/common/random_network.h"
+#include "testbench/common/random_truenorth.h"
 #include "testbench/common/test_chip.h"
 
 using namespace neuromesh;
@@ -67,6 +68,24 @@ TEST(SystemCChip, EiRecurrentOnLoihi2) {
 TEST(SystemCChip, FeedforwardOnLoihi2) {
   compare(config::load_chip_config(kSrc + "/configs/chips/loihi2.yaml"),
           config::load_network(kSrc + "/configs/networks/feedforward.yaml"), 100);
+}
+
+TEST(SystemCChip, TrueNorthRingOnTrueNorth) {
+  // The full 4096-core chip: crossbar reads through the TLM target, fixed ticks.
+  compare(config::load_chip_config(kSrc + "/configs/chips/truenorth.yaml"),
+          config::load_network(kSrc + "/configs/networks/truenorth_ring.yaml"), 60);
+}
+
+TEST(SystemCChip, TrueNorthRandomNetworkOnCongestedMesh) {
+  const auto c = testkit::truenorth_chip(3, 2, 32, 1, "west_first", 2000);
+  for (uint64_t seed = 5;; ++seed) {
+    try {
+      compare(c, testkit::random_truenorth_network(seed, 32), 60);
+      return;
+    } catch (const std::exception&) {
+      // does not fit this chip (expansion or mapping): try the next one before SystemC builds
+    }
+  }
 }
 
 TEST(SystemCChip, RandomNetworkOnCongestedMesh) {
