@@ -310,15 +310,20 @@ class NetworkLoader {
     return r;
   }
 
+  // Where a projection goes and how its synapses are stored, from its target's neuron model.
+  struct Target {
+    const models::NeuronModelInfo* model = nullptr;
+    int64_t wmin = 0, wmax = 0, max_delay = 0;
+    uint32_t n_pre = 0, n_post = 0;
+  };
+
   void projection(const Value& v) {
     Map m = v.as_map({"name", "from", "to", "dense", "sparse", "one_to_one", "all_to_all",
                       "random", "local", "delay", "weight_exp", "num_weight_bits", "sign_mode",
                       "axon_type"});
     models::Projection p;
-    const Value from = m.req("from", "a population or input name");
-    const Value to = m.req("to", "a population name");
-    p.from = source_ref(from);
-    p.to = population_ref(to);
+    p.from = source_ref(m.req("from", "a population or input name"));
+    p.to = population_ref(m.req("to", "a population name"));
     p.name = m.has("name") ? m.req("name", "").as_string()
                            : n_.source_name(p.from) + "->" + n_.populations[p.to].name;
     for (const auto& other : n_.projections) {
@@ -328,9 +333,43 @@ class NetworkLoader {
             "same groups its own name:");
       }
     }
-    const std::string path = v.path();  // projections[i]: seeds differ per projection
-    const auto& target = models::NeuronModelRegistry::instance().get(n_.populations[p.to].model);
-    const int64_t kMaxDelay = target.max_delay;
+    const Target target = synapse_options(m, p);
+    const std::string kind =
+        m.one_of({"dense", "sparse", "one_to_one", "all_to_all", "random", "local"});
+    const Value body = m.req(kind, "");
+    if ((kind == "dense" || kind == "sparse") == false && m.has("delay")) {
+      m.req("delay", "").fail("applies to dense and sparse projections; generative rules take "
+                              "their own delay key");
+    }
+    const uint32_t delay =
+        m.has("delay") ? uint32_t(m.req("delay", "").as_int(0, target.max_delay)) : 0;
+    if (kind == "dense") {
+      dense(body, target, delay, p);
+    } else if (kind == "sparse") {
+      sparse(body, target, delay, p);
+    } else {
+      rule(body, kind, target, v.path(), p);  // projections[i]: seeds differ per projection
+    }
+    if (!p.sign_mode && target.model->weight_quantisation) {
+      // Lava would infer "inhibitory" and clip -256 to -255 silently: refuse instead.
+      int32_t lo = p.weight.lo, hi = p.weight.hi;
+      for (const auto& s : p.synapses) lo = std::min(lo, s.weight), hi = std::max(hi, s.weight);
+      if (p.rule == models::ConnectivityRule::explicit_list && p.synapses.empty()) lo = hi = 0;
+      if (lo == -256 && hi <= 0) {
+        body.fail("weight -256 exists only in sign_mode mixed, but every weight here is <= 0 so "
+                  "the mode would be inferred as inhibitory (-255..0); set sign_mode: mixed or "
+                  "use -255");
+      }
+    }
+    n_.projections.push_back(std::move(p));
+  }
+
+  // The keys that depend on the target's neuron model: weight quantisation (Loihi) or a pinned
+  // axon type (TrueNorth); and the weight and delay ranges they leave.
+  Target synapse_options(const Map& m, models::Projection& p) {
+    Target t;
+    t.model = &models::NeuronModelRegistry::instance().get(n_.populations[p.to].model);
+    const auto& target = *t.model;
     for (const char* key : {"weight_exp", "num_weight_bits", "sign_mode"}) {
       if (m.has(key) && !target.weight_quantisation) {
         m.req(key, "").fail(std::string("'") + key + "' does not apply: '" +
@@ -354,105 +393,97 @@ class NetworkLoader {
                                       : (s == "inhibitory" ? SignMode::inhibitory : SignMode::mixed);
     }
     // Raw weights must fit the 8-bit range of the sign mode (Lava would clip them silently).
-    int64_t wmin = target.min_weight, wmax = target.max_weight;
-    if (p.sign_mode == SignMode::excitatory) wmin = 0;
-    if (p.sign_mode == SignMode::inhibitory) wmin = -255, wmax = 0;
-    const uint32_t n_pre = n_.source_size(p.from), n_post = n_.populations[p.to].size;
-    const std::string kind =
-        m.one_of({"dense", "sparse", "one_to_one", "all_to_all", "random", "local"});
-    const Value body = m.req(kind, "");
-    if ((kind == "dense" || kind == "sparse") == false && m.has("delay")) {
-      m.req("delay", "").fail("applies to dense and sparse projections; generative rules take "
-                              "their own delay key");
+    t.wmin = target.min_weight, t.wmax = target.max_weight;
+    if (p.sign_mode == SignMode::excitatory) t.wmin = 0;
+    if (p.sign_mode == SignMode::inhibitory) t.wmin = -255, t.wmax = 0;
+    t.max_delay = target.max_delay;
+    t.n_pre = n_.source_size(p.from);
+    t.n_post = n_.populations[p.to].size;
+    return t;
+  }
+
+  void dense(const Value& body, const Target& t, uint32_t delay, models::Projection& p) {
+    p.rule = models::ConnectivityRule::explicit_list;
+    const auto rows = body.as_list();
+    if (rows.size() != t.n_post) {
+      body.fail_at_key(body.path(), "dense matrix has " + std::to_string(rows.size()) + " rows; expected " +
+                std::to_string(t.n_post) + " (one per neuron of '" + n_.populations[p.to].name +
+                "')");
     }
-    if (kind == "dense") {
-      p.rule = models::ConnectivityRule::explicit_list;
-      const uint32_t delay = m.has("delay") ? uint32_t(m.req("delay", "").as_int(0, kMaxDelay)) : 0;
-      const auto rows = body.as_list();
-      if (rows.size() != n_post) {
-        body.fail_at_key(body.path(), "dense matrix has " + std::to_string(rows.size()) + " rows; expected " +
-                  std::to_string(n_post) + " (one per neuron of '" + n_.populations[p.to].name +
-                  "')");
+    for (uint32_t i = 0; i < t.n_post; ++i) {
+      const auto cols = rows[i].as_list();
+      if (cols.size() != t.n_pre) {
+        rows[i].fail("row has " + std::to_string(cols.size()) + " columns; expected " +
+                     std::to_string(t.n_pre) + " (one per neuron of '" + n_.source_name(p.from) +
+                     "')");
       }
-      for (uint32_t i = 0; i < n_post; ++i) {
-        const auto cols = rows[i].as_list();
-        if (cols.size() != n_pre) {
-          rows[i].fail("row has " + std::to_string(cols.size()) + " columns; expected " +
-                       std::to_string(n_pre) + " (one per neuron of '" + n_.source_name(p.from) +
-                       "')");
-        }
-        for (uint32_t j = 0; j < n_pre; ++j) {
-          const int32_t w = int32_t(cols[j].as_int(wmin, wmax));
-          if (w != 0) p.synapses.push_back({j, i, w, delay});
-        }
+      for (uint32_t j = 0; j < t.n_pre; ++j) {
+        const int32_t w = int32_t(cols[j].as_int(t.wmin, t.wmax));
+        if (w != 0) p.synapses.push_back({j, i, w, delay});
       }
-    } else if (kind == "sparse") {
-      p.rule = models::ConnectivityRule::explicit_list;
-      const uint32_t delay = m.has("delay") ? uint32_t(m.req("delay", "").as_int(0, kMaxDelay)) : 0;
-      for (const auto& e : body.as_list()) {
-        const auto f = e.as_list(3);
-        if (f.size() > 4) e.fail("expected [pre, post, weight] or [pre, post, weight, delay]");
-        models::SynapseSpec s;
-        s.pre = uint32_t(f[0].as_int(0, int64_t(n_pre) - 1));
-        s.post = uint32_t(f[1].as_int(0, int64_t(n_post) - 1));
-        s.weight = int32_t(f[2].as_int(wmin, wmax));
-        s.delay = f.size() == 4 ? uint32_t(f[3].as_int(0, kMaxDelay)) : delay;
-        p.synapses.push_back(s);
+    }
+  }
+
+  void sparse(const Value& body, const Target& t, uint32_t delay, models::Projection& p) {
+    p.rule = models::ConnectivityRule::explicit_list;
+    for (const auto& e : body.as_list()) {
+      const auto f = e.as_list(3);
+      if (f.size() > 4) e.fail("expected [pre, post, weight] or [pre, post, weight, delay]");
+      models::SynapseSpec s;
+      s.pre = uint32_t(f[0].as_int(0, int64_t(t.n_pre) - 1));
+      s.post = uint32_t(f[1].as_int(0, int64_t(t.n_post) - 1));
+      s.weight = int32_t(f[2].as_int(t.wmin, t.wmax));
+      s.delay = f.size() == 4 ? uint32_t(f[3].as_int(0, t.max_delay)) : delay;
+      p.synapses.push_back(s);
+    }
+  }
+
+  // Generative rules: one_to_one, all_to_all, random, local.
+  void rule(const Value& body, const std::string& kind, const Target& t, const std::string& path,
+            models::Projection& p) {
+    std::vector<std::string> keys = {"weight", "delay", "seed"};
+    if (kind == "random") keys.push_back("probability");
+    if (kind == "local") keys.push_back("kernel");
+    Map r = body.as_map(keys);
+    p.weight = int_range(r.req("weight", "a weight or a range [low, high]"), t.wmin, t.wmax);
+    p.delay = r.has("delay") ? int_range(r.req("delay", ""), 0, t.max_delay) : models::IntRange{};
+    p.seed = seed_for(r.opt("seed"), path);
+    if (kind == "one_to_one") {
+      p.rule = models::ConnectivityRule::one_to_one;
+      if (t.n_pre != t.n_post) {
+        body.fail("one_to_one needs equal sizes, got " + std::to_string(t.n_pre) + " -> " +
+                  std::to_string(t.n_post));
       }
+    } else if (kind == "all_to_all") {
+      p.rule = models::ConnectivityRule::all_to_all;
+    } else if (kind == "random") {
+      p.rule = models::ConnectivityRule::random;
+      p.probability = r.req("probability", "a connection probability in 0..1").as_number(0.0, 1.0);
     } else {
-      std::vector<std::string> keys = {"weight", "delay", "seed"};
-      if (kind == "random") keys.push_back("probability");
-      if (kind == "local") keys.push_back("kernel");
-      Map r = body.as_map(keys);
-      p.weight = int_range(r.req("weight", "a weight or a range [low, high]"), wmin, wmax);
-      p.delay = r.has("delay") ? int_range(r.req("delay", ""), 0, kMaxDelay) : models::IntRange{};
-      p.seed = seed_for(r.opt("seed"), path);
-      if (kind == "one_to_one") {
-        p.rule = models::ConnectivityRule::one_to_one;
-        if (n_pre != n_post) {
-          body.fail("one_to_one needs equal sizes, got " + std::to_string(n_pre) + " -> " +
-                    std::to_string(n_post));
-        }
-      } else if (kind == "all_to_all") {
-        p.rule = models::ConnectivityRule::all_to_all;
-      } else if (kind == "random") {
-        p.rule = models::ConnectivityRule::random;
-        p.probability = r.req("probability", "a connection probability in 0..1").as_number(0.0, 1.0);
-      } else {
-        p.rule = models::ConnectivityRule::local;
-        const Value k = r.req("kernel", "an odd kernel size");
-        p.kernel = uint32_t(k.as_uint(1, 63));
-        if (p.kernel % 2 == 0) k.fail("expected an odd kernel size, got " + std::to_string(p.kernel));
-        const auto& a = p.from.is_input ? n_.inputs[p.from.index].shape
-                                        : n_.populations[p.from.index].shape;
-        const auto& b = n_.populations[p.to].shape;
-        if (!a.present() || !b.present()) {
-          body.fail("local connectivity needs a shape on both '" + n_.source_name(p.from) +
-                    "' and '" + n_.populations[p.to].name + "'");
-        }
-        if (a.height != b.height || a.width != b.width) {
-          body.fail("local connectivity needs equal grids, got " + std::to_string(a.height) + "x" +
-                    std::to_string(a.width) + " -> " + std::to_string(b.height) + "x" +
-                    std::to_string(b.width));
-        }
-        if (p.kernel > a.height || p.kernel > a.width) {
-          k.fail("kernel " + std::to_string(p.kernel) + " is larger than the " +
-                 std::to_string(a.height) + "x" + std::to_string(a.width) + " grid");
-        }
-      }
+      p.rule = models::ConnectivityRule::local;
+      local(body, r.req("kernel", "an odd kernel size"), p);
     }
-    if (!p.sign_mode && target.weight_quantisation) {
-      // Lava would infer "inhibitory" and clip -256 to -255 silently: refuse instead.
-      int32_t lo = p.weight.lo, hi = p.weight.hi;
-      for (const auto& s : p.synapses) lo = std::min(lo, s.weight), hi = std::max(hi, s.weight);
-      if (p.rule == models::ConnectivityRule::explicit_list && p.synapses.empty()) lo = hi = 0;
-      if (lo == -256 && hi <= 0) {
-        body.fail("weight -256 exists only in sign_mode mixed, but every weight here is <= 0 so "
-                  "the mode would be inferred as inhibitory (-255..0); set sign_mode: mixed or "
-                  "use -255");
-      }
+  }
+
+  void local(const Value& body, const Value& k, models::Projection& p) {
+    p.kernel = uint32_t(k.as_uint(1, 63));
+    if (p.kernel % 2 == 0) k.fail("expected an odd kernel size, got " + std::to_string(p.kernel));
+    const auto& a = p.from.is_input ? n_.inputs[p.from.index].shape
+                                    : n_.populations[p.from.index].shape;
+    const auto& b = n_.populations[p.to].shape;
+    if (!a.present() || !b.present()) {
+      body.fail("local connectivity needs a shape on both '" + n_.source_name(p.from) +
+                "' and '" + n_.populations[p.to].name + "'");
     }
-    n_.projections.push_back(std::move(p));
+    if (a.height != b.height || a.width != b.width) {
+      body.fail("local connectivity needs equal grids, got " + std::to_string(a.height) + "x" +
+                std::to_string(a.width) + " -> " + std::to_string(b.height) + "x" +
+                std::to_string(b.width));
+    }
+    if (p.kernel > a.height || p.kernel > a.width) {
+      k.fail("kernel " + std::to_string(p.kernel) + " is larger than the " +
+             std::to_string(a.height) + "x" + std::to_string(a.width) + " grid");
+    }
   }
 
   // ---- probes ----------------------------------------------------------------------------
