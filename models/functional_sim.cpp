@@ -44,6 +44,8 @@ void FunctionalSim::deliver(const Out& o, const std::vector<uint32_t>& pre,
     ops += uint64_t(end - syn);
     if (ch == 1 && flat) {
       for (; syn != end; ++syn) flat[syn->post] += int64_t{syn->weight} * s;
+    } else if (ch == 1) {
+      for (; syn != end; ++syn) d.slot(o.dendrite, base + syn->delay)[syn->post] += int64_t{syn->weight} * s;
     } else {
       for (; syn != end; ++syn) {
         d.slot(o.dendrite, base + syn->delay)[size_t(syn->post) * ch + syn->channel] +=
