@@ -116,6 +116,9 @@ YAML
     # 0.75 V, 72 mW at 0.775 V. The run's average power must be within 10 % of both.
     "$nm" run --chip "$chip" --network "$nets/truenorth_power.yaml" --steps 50 --mode cycle \
       --kernel calendar --out "$tmp/p" >/dev/null || fail "power run"
+    # The shipped network's spikes are the functional simulator's, as for every other.
+    "$nm" run --chip "$chip" --network "$nets/truenorth_power.yaml" --steps 50 --out "$tmp/f" >/dev/null || fail "functional run"
+    cmp -s "$tmp/f/spikes.csv" "$tmp/p/spikes.csv" || fail "functional and cycle spikes differ"
     /usr/bin/python3 - "$tmp/p/report.json" <<'PY' || fail "power point"
 import json, math, sys
 j = json.load(open(sys.argv[1]))
