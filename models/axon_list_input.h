@@ -23,13 +23,15 @@ class AxonListInput final : public InputStage {
 
   AxonListInput(uint32_t neurons, uint32_t channels) : dendrites_(neurons, channels), channels_(channels) {}
 
-  // Declares the projections (rings) and axons before synapses are added; `total` synapses.
+  // Declares the projections (rings), then the axons with their synapse counts, before synapses
+  // are added.
   uint32_t add_projection(uint32_t max_delay, int weight_exp) {
     return dendrites_.add_projection(max_delay, weight_exp);
   }
   void add_axon(uint32_t dendrite, uint32_t words, uint32_t word_offset, uint32_t synapses) {
     const uint32_t at = axons_.empty() ? 0 : axons_.back().begin + pending_;
     axons_.push_back(Axon{dendrite, words, word_offset, at, at});
+    min_delay_.push_back(UINT32_MAX);
     pending_ = synapses;
     total_ = at + synapses;
   }
@@ -38,6 +40,7 @@ class AxonListInput final : public InputStage {
                    uint32_t channel) override {
     if (syn_.empty()) syn_.resize(total_);  // allocated on first use (lower peak memory)
     syn_[axons_[axon].end++] = Syn::make(post * channels_ + channel, weight, delay);
+    if (delay < min_delay_[axon]) min_delay_[axon] = delay;
   }
 
   InputWork on_packet(uint32_t axon, int64_t payload, uint64_t step) override {
@@ -52,7 +55,10 @@ class AxonListInput final : public InputStage {
     }
     return InputWork{a.end - a.begin, a.words, a.word_offset};
   }
-  uint64_t deadline_step(uint32_t, uint64_t step) const override { return step + 1; }
+  // Integrated on arrival: it must arrive before the first step that reads one of its slots.
+  uint64_t deadline_step(uint32_t axon, uint64_t step) const override {
+    return step + 1 + (min_delay_[axon] == UINT32_MAX ? 0 : min_delay_[axon]);
+  }
   InputWork collect(uint64_t step, std::vector<int64_t>& in, std::vector<uint32_t>& events) override {
     dendrites_.collect(step, in);
     events.clear();
@@ -74,6 +80,7 @@ class AxonListInput final : public InputStage {
   uint32_t channels_;
   std::vector<Axon> axons_;
   std::vector<Syn> syn_;
+  std::vector<uint32_t> min_delay_;
   uint32_t pending_ = 0, total_ = 0;
 };
 

@@ -18,7 +18,7 @@ class CrossbarInput final : public InputStage {
 
   // `axons` crossbar rows over `neurons` columns; a row read costs `row_words` memory words.
   CrossbarInput(uint32_t neurons, uint32_t axons, uint32_t channels, uint32_t row_words)
-      : neurons_(neurons), axons_(axons), channels_(channels), row_words_(row_words),
+      : neurons_(neurons), channels_(channels), row_words_(row_words),
         words_per_row_((neurons + 63) / 64), axon_words_((axons + 63) / 64),
         bits_(size_t(axons) * words_per_row_, 0), type_(axons, 0), delay_(axons, 0),
         sched_(size_t(kTicks) * axon_words_, 0) {}
@@ -64,7 +64,7 @@ class CrossbarInput final : public InputStage {
   }
 
  private:
-  uint32_t neurons_, axons_, channels_, row_words_;
+  uint32_t neurons_, channels_, row_words_;
   uint32_t words_per_row_, axon_words_;
   std::vector<uint64_t> bits_;   // crossbar: axons x neurons bits
   std::vector<uint8_t> type_, delay_;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "models/loihi_lif.h"
@@ -50,8 +52,13 @@ class LifArray {
 };
 
 inline LifArray::LifArray(const ParamTable& t, uint32_t first, uint32_t count) {
-  const size_t du = t.find("du"), dv = t.find("dv"), vth = t.find("vth"),
-               bm = t.find("bias_mant"), be = t.find("bias_exp"), rf = t.find("refractory");
+  auto column = [&](const char* name) {
+    const size_t c = t.find(name);
+    if (c == ParamTable::npos) throw std::logic_error(std::string("LIF parameter '") + name + "' is missing");
+    return c;
+  };
+  const size_t du = column("du"), dv = column("dv"), vth = column("vth"),
+               bm = column("bias_mant"), be = column("bias_exp"), rf = column("refractory");
   params_.resize(count);
   c_.resize(count);
   for (uint32_t i = 0; i < count; ++i) {

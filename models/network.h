@@ -90,6 +90,7 @@ struct Probe {
 
 struct Network {
   std::string file;
+  std::vector<std::string> input_files;   // other files it read (spike CSVs), as resolved
   std::string name;
   uint64_t seed = 0;
   std::vector<Population> populations;

@@ -42,7 +42,10 @@ class ParamTable {
     const size_t c = find(name);
     if (c == npos) throw std::logic_error("parameter '" + name + "' is not in the table");
     auto& col = columns_[c];
-    if (col.size() == 1) col.assign(neurons, col[0]);
+    if (col.size() == 1) {
+      const int64_t shared = col[0];
+      col.assign(neurons, shared);
+    }
     col[neuron] = value;
   }
 

@@ -5,6 +5,7 @@
 
 #include "models/connectivity.h"
 #include "models/network.h"
+#include "models/neuron_model_registry.h"
 
 namespace neuromesh::models {
 
@@ -41,11 +42,24 @@ class AxonTyper {
     return "neuron " + std::to_string(i) + " of '" + net_.populations[pop_].name + "'";
   }
 
+  // Input spikes must be binary, and at most one per (step, neuron): the scheduler holds one bit
+  // per axon and tick, so a second identical spike would be lost on the chip but counted by the
+  // functional simulator.
   void check_payloads(uint32_t k) const {
     const Endpoint& from = ex_.tables[k].from;
     if (!from.is_input) return;
-    for (const auto& s : net_.inputs[from.index].spikes) {
-      if (s.payload != 1) {
+    const auto& spikes = net_.inputs[from.index].spikes;  // sorted by (step, index)
+    for (size_t i = 1; i < spikes.size(); ++i) {
+      if (spikes[i].step == spikes[i - 1].step && spikes[i].index == spikes[i - 1].index) {
+        throw ExpansionError(what(k) + ": input '" + net_.inputs[from.index].name + "' spikes " +
+                             "twice at step " + std::to_string(spikes[i].step) + " on neuron " +
+                             std::to_string(spikes[i].index) + "; a TrueNorth axon receives at "
+                             "most one spike per tick");
+      }
+    }
+    const bool graded = NeuronModelRegistry::instance().get(net_.populations[pop_].model).graded_spikes;
+    for (const auto& s : spikes) {
+      if (s.payload != 1 && !graded) {
         throw ExpansionError(what(k) + ": input '" + net_.inputs[from.index].name +
                              "' has a graded spike (payload " + std::to_string(s.payload) +
                              " at step " + std::to_string(s.step) +
@@ -109,7 +123,9 @@ class AxonTyper {
     if (g == kTypes) {
       throw ExpansionError(what(k) + ": no axon type can carry the weights of " + pre_name(k, j) +
                            (pinned >= 0 ? " with its pinned axon_type: " : ": ") + why +
-                           ". A TrueNorth neuron holds one weight per axon type, four in all");
+                           ". A TrueNorth neuron holds one weight per axon type, four in all; "
+                           "types are chosen first-fit in projection and neuron order, so a "
+                           "network that needs a cleverer choice can pin one with axon_type");
     }
     for (Synapse* s = b; s != e; ++s) {
       const size_t at = size_t(s->post) * kTypes + g;

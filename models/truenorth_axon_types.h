@@ -3,7 +3,9 @@
 // that form, placement-independently (it sees the network, not the cores):
 //   - every presynaptic neuron of a projection (one axon wherever its targets are placed) gets
 //     one axon type G, the first of 0..3 whose weight is free or already equal at every one of
-//     its target neurons (or the type the projection pins with `axon_type`);
+//     its target neurons (or the type the projection pins with `axon_type`). First-fit is a
+//     heuristic: it can refuse a network that a cleverer assignment would hold (then the
+//     message suggests pinning types with `axon_type`);
 //   - each target neuron's weight of type G becomes that synapse's weight; the synapse then
 //     carries channel G and weight 1 (one event).
 // It refuses, naming the projection, the neurons and the values, what a crossbar cannot hold: a

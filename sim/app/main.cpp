@@ -18,7 +18,7 @@
 #include "sim/map/mapper.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/config_error.h"
-#include "sim/io/atomic_file.h"
+#include "sim/io/output_set.h"
 #include "sim/report/compare.h"
 
 namespace {
@@ -68,10 +68,15 @@ int cmd_validate(const std::vector<std::string>& files) {
 
 int cmd_describe(const std::string& file, const std::string& out,
                  const std::vector<neuromesh::config::Override>& overrides) {
+  neuromesh::io::OutputSet outputs({file});
+  if (!out.empty()) outputs.add(out, "--out");
   const auto chip = neuromesh::config::load_chip_config(file, overrides);
   const std::string text = neuromesh::app::describe_chip(chip);
   std::cout << text;
-  if (!out.empty()) neuromesh::io::write_file_atomic(out, text);
+  if (!out.empty()) {
+    outputs.write(out, text);
+    outputs.commit();
+  }
   return 0;
 }
 
@@ -238,6 +243,9 @@ int sc_main(int argc, char** argv) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;
   } catch (const neuromesh::map::MapError& e) {
+    std::cerr << "neuromesh: error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const neuromesh::io::OutputError& e) {
     std::cerr << "neuromesh: error: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const std::exception& e) {

@@ -9,6 +9,7 @@
 #include "models/noc/mesh_noc.h"
 #include "models/rng.h"
 #include "sim/config/chip_config.h"
+#include "sim/map/mapper.h"
 
 namespace neuromesh::app {
 
@@ -44,6 +45,12 @@ int noc_sweep_command(const NocSweepOptions& o) {
   p.buffer_flits = std::max<uint32_t>(chip.router.input_buffer_flits, o.flits);
   for (int d = 0; d < 5; ++d) p.link_latency[size_t(d)] = uint32_t(chip.router.hop[d].latency_cycles);
   p.routing = routing_from_string(chip.router.routing);
+  if (uint64_t(p.width) * p.height * p.locals < 2) {
+    throw map::MapError(fmt::format(
+        "neuromesh noc: a {}x{} mesh has one terminal, and a uniform random load needs another "
+        "to send to; give --width and --height for a mesh of at least two routers",
+        p.width, p.height));
+  }
   std::cout << "rate_flits_per_terminal_cycle,packets_measured,mean_latency_cycles,"
                "p99_latency_cycles,accepted_flits_per_terminal_cycle,mean_hops\n";
   for (double rate : o.rates) {

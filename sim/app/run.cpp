@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
@@ -18,7 +20,7 @@
 #include "sim/chip/systemc_chip.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/network_config.h"
-#include "sim/io/atomic_file.h"
+#include "sim/io/output_set.h"
 #include "sim/map/mapper.h"
 #include "sim/app/describe.h"
 #include "sim/app/load.h"
@@ -91,52 +93,89 @@ int map_command(const std::string& chip, const std::string& network, const std::
   return 0;
 }
 
-int run_command(const RunOptions& o) {
-  Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides);
-  const auto& net = l.net;
-  const uint64_t synapses = l.ex.total_synapses;
+namespace {
 
-  std::unique_ptr<Simulation> sim;
-  Cycle* cycle = nullptr;
-  std::unique_ptr<chip::ChipTrace> trace;
-  std::unique_ptr<chip::RtlNeuronBackend> rtl;
+// Inconsistent options are refused before anything is loaded.
+void check_options(const RunOptions& o) {
   if (o.neuron_backend == "rtl" && o.mode != "cycle") {
     throw map::MapError("--neuron-backend rtl needs --mode cycle (the RTL runs inside the chip)");
   }
   if (!o.trace.empty() && o.mode != "cycle") {
     throw map::MapError("--trace needs --mode cycle: the functional mode has no hardware timing");
   }
-  if (o.mode == "cycle") {
-    std::unique_ptr<Cycle> c;
-    if (o.kernel == "systemc") c = std::make_unique<CycleSystemC>(l);
-    else c = std::make_unique<CycleCalendar>(l);
-    cycle = c.get();
-    sim = std::move(c);
-    if (!o.trace.empty()) trace = std::make_unique<chip::ChipTrace>(cycle->model(), o.trace_first, o.trace_last);
-    if (o.neuron_backend == "rtl") {
-      rtl = std::make_unique<chip::RtlNeuronBackend>();
-      cycle->model().neuron_backend = rtl.get();
+}
+
+const std::vector<std::string> kCycleOutputs = {"report.json", "steps.csv", "cores.csv",
+                                                "links.csv", "report.html"};
+
+// Every output of the run, checked now: the folder and the trace are created and writable,
+// and none of them is an input (the chip config, the network or one of its spike files).
+void declare_outputs(io::OutputSet& out, const RunOptions& o) {
+  std::vector<std::string> names = {"spikes.csv", "probes.csv"};
+  if (o.mode == "cycle") names.insert(names.end(), kCycleOutputs.begin(), kCycleOutputs.end());
+  out.add_folder(o.out, names, o.mode == "cycle" ? std::vector<std::string>{} : kCycleOutputs,
+                 "--out");
+  if (!o.trace.empty()) out.add(o.trace, "--trace");
+}
+
+std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycle** cycle,
+                                            std::unique_ptr<chip::ChipTrace>& trace,
+                                            std::unique_ptr<chip::RtlNeuronBackend>& rtl) {
+  if (o.mode != "cycle") return std::make_unique<Functional>(l.net, l.ex);
+  std::unique_ptr<Cycle> c;
+  if (o.kernel == "systemc") c = std::make_unique<CycleSystemC>(l);
+  else c = std::make_unique<CycleCalendar>(l);
+  *cycle = c.get();
+  if (!o.trace.empty()) trace = std::make_unique<chip::ChipTrace>(c->model(), o.trace_first, o.trace_last);
+  if (o.neuron_backend == "rtl") {
+    rtl = std::make_unique<chip::RtlNeuronBackend>();
+    c->model().neuron_backend = rtl.get();
+  }
+  // The cores hold their own synaptic memories now: the expanded tables and the mapper's
+  // per-axon lists can go.
+  l.ex = models::ExpandedNetwork{};
+  for (auto& cm : l.placement.cores) std::vector<map::AxonList>().swap(cm.axons);
+  return c;
+}
+
+// Appends to an output file as the run goes, in large blocks.
+class Stream {
+ public:
+  explicit Stream(std::FILE* f) : f_(f) {}
+  fmt::memory_buffer& buf() { return buf_; }
+  void maybe_flush() {
+    if (buf_.size() >= (size_t{1} << 20)) flush();
+  }
+  void flush() {
+    if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) {
+      throw std::runtime_error(std::string("cannot write an output: ") + std::strerror(errno));
     }
-    // The cores hold their own synaptic memories now: the expanded tables and the mapper's
-    // per-axon lists can go.
-    l.ex = models::ExpandedNetwork{};
-    for (auto& cm : l.placement.cores) std::vector<map::AxonList>().swap(cm.axons);
-  } else {
-    sim = std::make_unique<Functional>(net, l.ex);
+    buf_.clear();
   }
 
+ private:
+  std::FILE* f_;
+  fmt::memory_buffer buf_;
+};
+
+// Steps the simulation, streaming spikes and probes into their staging files. Returns the
+// wall-clock seconds of the stepping.
+double simulate(const RunOptions& o, const models::Network& net, Simulation& sim,
+                io::OutputSet& out) {
   const auto& registry = models::NeuronModelRegistry::instance();
-  fmt::memory_buffer spikes, probes;
-  fmt::format_to(std::back_inserter(spikes), "step,population,neuron\n");
-  fmt::format_to(std::back_inserter(probes), "step,population,neuron,variable,value\n");
+  const std::filesystem::path dir(o.out);
+  Stream spikes(out.open((dir / "spikes.csv").string()));
+  Stream probes(out.open((dir / "probes.csv").string()));
+  fmt::format_to(std::back_inserter(spikes.buf()), "step,population,neuron\n");
+  fmt::format_to(std::back_inserter(probes.buf()), "step,population,neuron,variable,value\n");
   const bool tty = ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   auto last_progress = start;
   for (uint64_t t = 0; t < o.steps; ++t) {
-    sim->step();
+    sim.step();
     for (uint32_t p = 0; p < net.populations.size(); ++p) {
-      for (uint32_t i : sim->spiked(p)) {
-        fmt::format_to(std::back_inserter(spikes), "{},{},{}\n", t, net.populations[p].name, i);
+      for (uint32_t i : sim.spiked(p)) {
+        fmt::format_to(std::back_inserter(spikes.buf()), "{},{},{}\n", t, net.populations[p].name, i);
       }
     }
     for (const auto& pr : net.probes) {
@@ -144,11 +183,13 @@ int run_command(const RunOptions& o) {
       const auto& vars = registry.get(net.populations[pr.population].model).probes;
       for (uint32_t i : pr.neurons) {
         for (uint32_t var : pr.variables) {
-          fmt::format_to(std::back_inserter(probes), "{},{},{},{},{}\n", t, name, i, vars[var],
-                         sim->probe(pr.population, var, i));
+          fmt::format_to(std::back_inserter(probes.buf()), "{},{},{},{},{}\n", t, name, i,
+                         vars[var], sim.probe(pr.population, var, i));
         }
       }
     }
+    spikes.maybe_flush();
+    probes.maybe_flush();
     if (tty) {
       const auto now = std::chrono::steady_clock::now();
       if (now - last_progress > std::chrono::milliseconds(250) || t + 1 == o.steps) {
@@ -158,61 +199,79 @@ int run_command(const RunOptions& o) {
     }
   }
   if (tty) std::cerr << "\n";
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spikes.flush();
+  probes.flush();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
-  std::filesystem::create_directories(o.out);
-  const std::filesystem::path out(o.out);
-  io::write_file_atomic((out / "spikes.csv").string(), fmt::to_string(spikes));
-  io::write_file_atomic((out / "probes.csv").string(), fmt::to_string(probes));
-  if (cycle) {
-    report::RunInfo info{o.mode, o.strategy, o.kernel, o.steps, synapses, o.power_window};
-    info.neuron_backend = o.neuron_backend;
-    const auto rep = report::make_report(l.chip, net, l.placement, cycle->model(), cycle->records,
-                                         info, describe_chip(l.chip));
-    io::write_file_atomic((out / "report.json").string(), rep.json);
-    io::write_file_atomic((out / "steps.csv").string(), rep.steps_csv);
-    io::write_file_atomic((out / "cores.csv").string(), rep.cores_csv);
-    io::write_file_atomic((out / "links.csv").string(), rep.links_csv);
-    io::write_file_atomic((out / "report.html").string(), rep.html);
-    uint64_t cycles = 0, ops = 0;
-    for (const auto& r : cycle->records) cycles += r.cycles(), ops += r.synaptic_ops;
-    std::cout << fmt::format(
-        "ran {} steps of '{}' on '{}' (cycle mode, {} kernel): {} cycles ({:.6g} us of chip time), {} "
-        "synaptic ops; {:.3f} s wall ({:.3g} synaptic ops/s)\n",
-        o.steps, net.name, l.chip.name, o.kernel, cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops,
-        seconds, seconds > 0 ? double(ops) / seconds : 0.0);
-    std::cout << fmt::format("wrote {0}/spikes.csv, {0}/probes.csv, {0}/report.json, "
-                             "{0}/report.html, {0}/steps.csv, {0}/cores.csv, {0}/links.csv\n",
-                             o.out);
-    if (trace) {
-      io::write_file_atomic(o.trace, trace->text());
-      std::cout << fmt::format("wrote {} (steps {} to {})\n", o.trace, o.trace_first,
-                               std::min(o.trace_last, o.steps) - 1);
-    }
-    const auto& model = cycle->model();
-    if (model.late_packets() > 0) {
-      // The hardware would have lost these spikes (they reach the scheduler after the tick that
-      // reads them); the emulation delivered them as programmed, so its spikes are not the chip's.
-      const auto& lp = model.late_records().front();
-      std::cerr << fmt::format(
-          "neuromesh: hardware failure: {} packet(s) arrived after their delivery tick; first: "
-          "step {}, {} -> {} axon {}, {} hops, {} cycles late (report.json totals.latency.tick.late)\n",
-          model.late_packets(), lp.step,
-          lp.src_core < 0 ? std::string("host") : l.chip.cores[uint32_t(lp.src_core)].name,
-          l.chip.cores[lp.dst_core].name, lp.axon, lp.hops, lp.arrival - lp.deadline);
-      return kExitHardwareFailure;
-    }
-  } else {
-    const auto& c = static_cast<Functional&>(*sim).sim.counters();
-    std::cout << fmt::format(
-        "ran {} steps of '{}' on '{}' (functional mode): {} spikes, {} input spikes, {} synaptic "
-        "ops, {} neuron updates; {} cores used; {:.3f} s ({:.3g} synaptic ops/s)\n",
-        o.steps, net.name, l.chip.name, c.spikes, c.input_spikes, c.synaptic_ops,
-        c.neuron_updates, l.placement.cores_used(), seconds,
-        seconds > 0 ? double(c.synaptic_ops) / seconds : 0.0);
-    std::cout << fmt::format("wrote {0}/spikes.csv and {0}/probes.csv\n", o.out);
+// The cycle mode's reports and trace, into their staging files; returns the exit status.
+int finish_cycle(const RunOptions& o, const Loaded& l, Cycle& cycle, chip::ChipTrace* trace,
+                 uint64_t synapses, double seconds, io::OutputSet& out) {
+  const std::filesystem::path dir(o.out);
+  report::RunInfo info{o.mode, o.strategy, o.kernel, o.steps, synapses, o.power_window};
+  info.neuron_backend = o.neuron_backend;
+  const auto rep = report::make_report(l.chip, l.net, l.placement, cycle.model(), cycle.records,
+                                       info, describe_chip(l.chip));
+  out.write((dir / "report.json").string(), rep.json);
+  out.write((dir / "steps.csv").string(), rep.steps_csv);
+  out.write((dir / "cores.csv").string(), rep.cores_csv);
+  out.write((dir / "links.csv").string(), rep.links_csv);
+  out.write((dir / "report.html").string(), rep.html);
+  if (trace) out.write(o.trace, trace->text());
+  out.commit();
+  uint64_t cycles = 0, ops = 0;
+  for (const auto& r : cycle.records) cycles += r.cycles(), ops += r.synaptic_ops;
+  std::cout << fmt::format(
+      "ran {} steps of '{}' on '{}' (cycle mode, {} kernel): {} cycles ({:.6g} us of chip time), {} "
+      "synaptic ops; {:.3f} s wall ({:.3g} synaptic ops/s)\n",
+      o.steps, l.net.name, l.chip.name, o.kernel, cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops,
+      seconds, seconds > 0 ? double(ops) / seconds : 0.0);
+  std::cout << fmt::format("wrote {0}/spikes.csv, {0}/probes.csv, {0}/report.json, "
+                           "{0}/report.html, {0}/steps.csv, {0}/cores.csv, {0}/links.csv\n",
+                           o.out);
+  if (trace) {
+    std::cout << fmt::format("wrote {} (steps {} to {})\n", o.trace, o.trace_first,
+                             std::min(o.trace_last, o.steps) - 1);
   }
+  const auto& model = cycle.model();
+  if (model.late_packets() == 0) return 0;
+  // The hardware would have lost these spikes (they reach the scheduler after the tick that
+  // reads them); the emulation delivered them as programmed, so its spikes are not the chip's.
+  const auto& lp = model.late_records().front();
+  std::cerr << fmt::format(
+      "neuromesh: hardware failure: {} packet(s) arrived after their delivery tick; first: "
+      "step {}, {} -> {} axon {}, {} hops, {} cycles late (report.json totals.latency.tick.late)\n",
+      model.late_packets(), lp.step,
+      lp.src_core < 0 ? std::string("host") : l.chip.cores[uint32_t(lp.src_core)].name,
+      l.chip.cores[lp.dst_core].name, lp.axon, lp.hops, lp.arrival - lp.deadline);
+  return kExitHardwareFailure;
+}
+
+}  // namespace
+
+int run_command(const RunOptions& o) {
+  check_options(o);
+  Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides);
+  std::vector<std::string> inputs = {o.chip, o.network};
+  inputs.insert(inputs.end(), l.net.input_files.begin(), l.net.input_files.end());
+  io::OutputSet out(inputs);
+  declare_outputs(out, o);
+  const uint64_t synapses = l.ex.total_synapses;
+  Cycle* cycle = nullptr;
+  std::unique_ptr<chip::ChipTrace> trace;
+  std::unique_ptr<chip::RtlNeuronBackend> rtl;
+  auto sim = make_simulation(o, l, &cycle, trace, rtl);
+  const double seconds = simulate(o, l.net, *sim, out);
+  if (cycle) return finish_cycle(o, l, *cycle, trace.get(), synapses, seconds, out);
+  out.commit();
+  const auto& c = static_cast<Functional&>(*sim).sim.counters();
+  std::cout << fmt::format(
+      "ran {} steps of '{}' on '{}' (functional mode): {} spikes, {} input spikes, {} synaptic "
+      "ops, {} neuron updates; {} cores used; {:.3f} s ({:.3g} synaptic ops/s)\n",
+      o.steps, l.net.name, l.chip.name, c.spikes, c.input_spikes, c.synaptic_ops,
+      c.neuron_updates, l.placement.cores_used(), seconds,
+      seconds > 0 ? double(c.synaptic_ops) / seconds : 0.0);
+  std::cout << fmt::format("wrote {0}/spikes.csv and {0}/probes.csv\n", o.out);
   return 0;
 }
 

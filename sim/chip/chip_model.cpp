@@ -96,7 +96,8 @@ void ChipModel::build_cores(const models::ExpandedNetwork& ex) {
     if (!cm.used()) continue;
     const auto& pop = net_.populations[cm.population];
     const auto& model = registry.get(pop.model);
-    if (uint64_t(cm.count) * model.channels > models::AxonListInput::kMaxNeurons) {
+    const bool lists = !models::layout_of(chip_.type_of(chip_.cores[c]).synapse_format).fixed_array;
+    if (lists && uint64_t(cm.count) * model.channels > models::AxonListInput::kMaxNeurons) {
       throw map::MapError("the cycle-accurate core model holds at most " +
                           std::to_string(models::AxonListInput::kMaxNeurons / model.channels) +
                           " neurons per core; core " + chip_.cores[c].name + " has " +

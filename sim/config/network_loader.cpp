@@ -240,7 +240,8 @@ class NetworkLoader {
     if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
     std::string text;
     try {
-      text = yaml::read_text_file(path.string());
+      text = yaml::read_text_file(path.string(), "a spike CSV file");
+      n_.input_files.push_back(path.string());
     } catch (const ConfigError& e) {
       v.fail("cannot read spike file " + path.string() + ": " + e.message());
     }

@@ -1,5 +1,7 @@
 #include "sim/config/yaml_reader.h"
 
+#include "sim/io/utf8.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -86,11 +88,20 @@ bool parse_int_text(const std::string& s, long double* out) {
 
 }  // namespace
 
-std::string read_text_file(const std::string& path) {
+std::string read_text_file(const std::string& path, const std::string& expected) {
+  if (!io::valid_utf8(path)) {
+    throw ConfigError(io::printable(path), 0, 0, "",
+                      "the file name is not valid UTF-8 (reports are UTF-8 JSON): rename it");
+  }
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (!ec && std::filesystem::is_directory(status)) {
-    throw ConfigError(path, 0, 0, "", "cannot read: this is a directory, expected a YAML file");
+    throw ConfigError(path, 0, 0, "", "cannot read: this is a directory, expected " + expected);
+  }
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    // A FIFO would block in open() until someone writes to it; a device never ends.
+    throw ConfigError(path, 0, 0, "", "cannot read: not a regular file (a FIFO, socket or "
+                                      "device), expected " + expected);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path, 0, 0, "", "cannot open file for reading");
@@ -230,6 +241,7 @@ bool Value::as_bool() const {
 std::string Value::as_string() const {
   const std::string& s = scalar_or_fail("a string");
   if (s.empty()) fail("expected a non-empty string, got ''");
+  if (!io::valid_utf8(s)) fail("expected UTF-8 text; this string is not valid UTF-8");
   return s;
 }
 

@@ -22,7 +22,9 @@ class Map;
 constexpr size_t kMaxFileBytes = size_t{256} << 20;
 
 // Reads a whole file (or throws ConfigError for missing/unreadable/binary/oversized files).
-std::string read_text_file(const std::string& path);
+// Reads a whole text file; `expected` (e.g. "a YAML file") is named when the path is a directory
+// or not a regular file. Throws ConfigError.
+std::string read_text_file(const std::string& path, const std::string& expected = "a YAML file");
 
 class Value {
  public:

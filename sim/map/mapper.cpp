@@ -92,7 +92,8 @@ class Mapper {
     const auto& model = models::NeuronModelRegistry::instance().get(net_.populations[p].model);
     if (!layout.supported) {
       throw MapError(fmt::format(
-          "population '{}': mapping onto {} synaptic memory is not supported yet (core type '{}')",
+          "population '{}': mapping onto {} synaptic memory is not supported yet; core type '{}' "
+          "would need loihi_sparse, loihi_dense or truenorth_crossbar",
           net_.populations[p].name, models::to_string(f.kind), t.name));
     }
     const bool channeled = model.input == models::SynapseInput::channeled;
@@ -108,6 +109,7 @@ class Mapper {
     for (uint32_t k = 0; k < ex_.tables.size(); ++k) {
       if (ex_.tables[k].to == p) check_table(t, layout, k);
     }
+    if (layout.channeled && p < ex_.channel_weights.size()) check_type_weights(t, p);
   }
 
   void check_table(const CoreTypeConfig& t, const models::SynapseLayout& layout, uint32_t k) const {
@@ -121,6 +123,11 @@ class Mapper {
                                  tab.num_weight_bits - f.weight_bits));
     }
     if (tab.max_delay > layout.max_delay) {
+      if (!layout.fixed_array) {
+        throw MapError(fmt::format("projection '{}' uses a delay of {} steps; core type '{}' has "
+                                   "{}-bit delays (at most {})",
+                                   proj.name, tab.max_delay, t.name, f.delay_bits, layout.max_delay));
+      }
       throw MapError(fmt::format("projection '{}' uses a delay of {} steps; core type '{}' holds "
                                  "delays of at most {}",
                                  proj.name, tab.max_delay, t.name, layout.max_delay));
@@ -130,6 +137,21 @@ class Mapper {
       throw MapError(fmt::format("projection '{}' needs {} bits per synapse; a memory word of "
                                  "core type '{}' has {}",
                                  proj.name, bits, t.name, t.synaptic_memory.word_bits));
+    }
+  }
+
+  // Crossbar formats store each neuron's per-type weights in weight_bits signed bits.
+  void check_type_weights(const CoreTypeConfig& t, uint32_t p) const {
+    const int bits = t.synapse_format.weight_bits;
+    const int64_t lo = -(int64_t{1} << (bits - 1)), hi = (int64_t{1} << (bits - 1)) - 1;
+    const auto& w = ex_.channel_weights[p];
+    for (size_t k = 0; k < w.size(); ++k) {
+      if (w[k] < lo || w[k] > hi) {
+        throw MapError(fmt::format(
+            "neuron {} of population '{}' needs a weight of {} on axon type {}; core type '{}' "
+            "stores {}-bit signed weights ({}..{})",
+            k / 4, net_.populations[p].name, w[k], k % 4, t.name, bits, lo, hi));
+      }
     }
   }
 

@@ -67,7 +67,8 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
   Json js = Json::array();
   std::vector<uint64_t> cycles;
   uint64_t total_cycles = 0, overruns = 0;
-  double min_slack_ns = -1;
+  double min_slack_ns = 0;
+  bool any_slack = false;
   for (const auto& s : steps) {
     Json c = {{"component", s.critical.component}};
     if (s.critical.packet_src_core != -2) {
@@ -109,7 +110,8 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
     if (chip.timing.model == config::TimingModel::fixed_tick) {
       const double slack = chip.timing.tick_ns - double(s.active_cycles) * ns;
       if (slack < 0) ++overruns;
-      if (min_slack_ns < 0 || slack < min_slack_ns) min_slack_ns = slack;
+      if (!any_slack || slack < min_slack_ns) min_slack_ns = slack;
+      any_slack = true;
     }
   }
 

@@ -84,6 +84,11 @@ case "$check" in
     grep -q "hardware failure: [0-9]* packet(s) arrived after their delivery tick" "$tmp/log" || fail "message"
     grep -q '"hardware_failure": true' "$tmp/a/report.json" || fail "report.json does not flag it"
     grep -q '"late_cycles"' "$tmp/a/report.json" || fail "report.json lists no late packet"
+    # A sweep row says so too.
+    "$nm" sweep --chip "$chip" --network "$nets/truenorth_ring.yaml" --steps 5 --vary timing.tick_ns=2000,1000000 \
+      --out "$tmp/sweep.csv" >/dev/null 2>&1 || fail "sweep"
+    grep -q '^2000,fill,"\?hardware failure: [0-9]* late packets' "$tmp/sweep.csv" || { cat "$tmp/sweep.csv"; fail "sweep row of the late variant"; }
+    grep -q '^1000000,fill,ok,' "$tmp/sweep.csv" || fail "sweep row of the 1 ms variant"
     # At the 1 ms tick nothing is late and every tick has positive slack.
     "$nm" run --chip "$chip" --network "$nets/truenorth_ring.yaml" --steps 10 --mode cycle --out "$tmp/b" >/dev/null || fail "1 ms tick run"
     grep -q '"hardware_failure": false' "$tmp/b/report.json" || fail "1 ms tick flagged"
@@ -110,6 +115,20 @@ projections:
   - {from: a, to: b, all_to_all: {weight: 1}}
 YAML
     expect_refusal "neuron 0 of population 'a' reaches 300 target neurons through 2 axons .* 1 splitter neurons"
+    # Two identical input spikes: one scheduler bit on the chip, two events functionally.
+    cat > "$tmp/net.yaml" <<YAML
+network: {name: t, seed: 1}
+populations: [{name: a, size: 1, model: truenorth_lif, params: {threshold: 2}}]
+inputs: [{name: in, size: 1, spikes: [[0, 0], [0, 0]]}]
+projections: [{from: in, to: a, all_to_all: {weight: 1}}]
+YAML
+    expect_refusal "input 'in' spikes twice at step 0 on neuron 0"
+    # Weights wider than the crossbar's weight_bits.
+    net_with "  - {from: a, to: b, all_to_all: {weight: 100}}"
+    "$nm" run --chip "$chip" --set core_types.core.synapse_format.weight_bits=4 --network "$tmp/net.yaml" \
+      --steps 3 --out "$tmp/o" >"$tmp/log" 2>&1; code=$?
+    [ $code -eq 2 ] && grep -q "needs a weight of 100 on axon type 0; core type 'core' stores 4-bit signed weights" "$tmp/log" \
+      || { cat "$tmp/log"; fail "weight_bits not enforced (exit $code)"; }
     ;;
   power_point)
     # Merolla14 / Akopyan15: 1 kHz tick, ~20 Hz, 128 active synapses per neuron -> 65 mW at
