@@ -12,8 +12,8 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -68,12 +68,38 @@ class NocObserver {
   virtual void flit_injected(uint32_t terminal, uint64_t cycle) = 0;
 };
 
-// Small fixed-capacity FIFO.
+// An unbounded FIFO that allocates nothing until used (std::deque allocates a 512-byte block
+// per instance: 4 KB per router on a mesh of idle terminals).
+template <typename T>
+class Fifo {
+ public:
+  bool empty() const { return head_ == buf_.size(); }
+  size_t size() const { return buf_.size() - head_; }
+  const T& front() const { return buf_[head_]; }
+  void push_back(const T& x) { buf_.push_back(x); }
+  void pop_front() {
+    if (++head_ == buf_.size()) {
+      buf_.clear();
+      head_ = 0;
+    } else if (head_ >= 64 && head_ * 2 >= buf_.size()) {
+      buf_.erase(buf_.begin(), buf_.begin() + std::ptrdiff_t(head_));
+      head_ = 0;
+    }
+  }
+
+ private:
+  std::vector<T> buf_;
+  size_t head_ = 0;
+};
+
+// Small fixed-capacity FIFO; its storage is allocated at the first push (most buffers of a big
+// mesh never hold a flit).
 template <typename T>
 class Ring {
  public:
   void reset(size_t capacity) {
-    buf_.assign(capacity, T{});
+    buf_.clear();
+    capacity_ = capacity;
     head_ = size_ = 0;
   }
   bool empty() const { return size_ == 0; }
@@ -81,7 +107,10 @@ class Ring {
   T& front() { return buf_[head_]; }
   const T& front() const { return buf_[head_]; }
   const T& at(size_t k) const { return buf_[(head_ + k) % buf_.size()]; }
-  void push(const T& v) { buf_[(head_ + size_++) % buf_.size()] = v; }
+  void push(const T& v) {
+    if (buf_.empty()) buf_.assign(capacity_, T{});
+    buf_[(head_ + size_++) % buf_.size()] = v;
+  }
   void pop() {
     head_ = (head_ + 1) % buf_.size();
     --size_;
@@ -89,7 +118,7 @@ class Ring {
 
  private:
   std::vector<T> buf_;
-  size_t head_ = 0, size_ = 0;
+  size_t capacity_ = 0, head_ = 0, size_ = 0;
 };
 
 class Router final : public Component {
@@ -155,13 +184,13 @@ class Terminal final : public Component {
   MeshNoc* noc_ = nullptr;
   uint32_t id_ = 0, router_ = 0;
   int port_ = 0;
-  std::deque<uint32_t> outbox_;            // packets waiting to be injected, in order
+  Fifo<uint32_t> outbox_;            // packets waiting to be injected, in order
   uint16_t sent_flits_ = 0;                // flits of outbox_.front() already sent
   uint64_t next_free_ = 0;                 // first cycle the injection link is free
   uint32_t credits_ = 0;
   Ring<uint64_t> returns_;
   Ring<Flit> inbox_;                       // ejection buffer
-  std::deque<std::pair<uint32_t, uint64_t>> complete_;  // (packet, tail arrival)
+  Fifo<std::pair<uint32_t, uint64_t>> complete_;  // (packet, tail arrival)
 };
 
 class MeshNoc {
