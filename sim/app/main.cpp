@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -42,6 +44,34 @@ std::vector<neuromesh::config::Override> to_overrides(const std::vector<std::str
     out.push_back(o);
   }
   return out;
+}
+
+// Option validators on the text as typed, before CLI11 converts it (CLI11 would turn "-1" into
+// 2^64 - 1 for an unsigned option, and a range check lets "nan" through).
+std::string strict_uint(const std::string& s) {
+  if (s.empty() || s.size() > 20 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return "expected a non-negative integer, got '" + s + "'";
+  }
+  if (s.size() == 20 && s > "18446744073709551615") return "'" + s + "' is larger than 2^64 - 1";
+  return "";
+}
+
+std::string finite_number(const std::string& s) {
+  char* end = nullptr;
+  const double x = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || !std::isfinite(x)) return "expected a finite number, got '" + s + "'";
+  return "";
+}
+
+// FIRST:LAST, both plain integers, FIRST < LAST.
+bool parse_window(const std::string& s, uint64_t* first, uint64_t* last) {
+  const size_t colon = s.find(':');
+  if (colon == std::string::npos) return false;
+  const std::string a = s.substr(0, colon), b = s.substr(colon + 1);
+  if (!strict_uint(a).empty() || !strict_uint(b).empty()) return false;
+  *first = std::stoull(a);
+  *last = std::stoull(b);
+  return *first < *last;
 }
 
 // SystemC prints its banner before sc_main runs unless this is set: set it during static
@@ -106,7 +136,7 @@ int sc_main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run a network on a chip; write spikes.csv and probes.csv");
   run_cmd->add_option("--chip", run.chip, "Chip config YAML")->required();
   run_cmd->add_option("--network", run.network, "Network YAML")->required();
-  run_cmd->add_option("--steps", run.steps, "Timesteps to run")->required()->check(
+  run_cmd->add_option("--steps", run.steps, "Timesteps to run")->required()->check(strict_uint)->check(
       CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   run_cmd->add_option("--out", run.out, "Output directory (created if missing)")->required();
   run_cmd->add_option("--mode", run.mode, "Simulation mode")
@@ -115,7 +145,7 @@ int sc_main(int argc, char** argv) {
   run_cmd->add_option("--strategy", run.strategy, "Placement strategy")
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
       ->default_val("fill");
-  run_cmd->add_option("--seed", run.seed, "Override every random seed of the network");
+  run_cmd->add_option("--seed", run.seed, "Override every random seed of the network")->check(strict_uint);
   add_set_option(run_cmd, run_sets);
   run_cmd->add_option("--neuron-backend", run.neuron_backend,
                       "Who computes neuron updates in the cycle mode: model (C++) or rtl "
@@ -124,17 +154,13 @@ int sc_main(int argc, char** argv) {
       ->default_val("model");
   run_cmd->add_option("--power-window", run.power_window,
                       "Steps over which peak power is averaged (report)")
-      ->check(CLI::Range(1u, 1000000u));
+      ->check(strict_uint)->check(CLI::Range(1u, 1000000u));
   std::string trace_steps = "0:10";
   run_cmd->add_option("--trace", run.trace, "Write a VCD waveform of router and core activity");
   run_cmd->add_option("--trace-steps", trace_steps, "Window of steps to trace, FIRST:LAST (LAST excluded)")
       ->check([](const std::string& s) -> std::string {
-        unsigned long long a = 0, b = 0;
-        char extra = 0;
-        if (std::sscanf(s.c_str(), "%llu:%llu%c", &a, &b, &extra) != 2 || a >= b) {
-          return "expected FIRST:LAST with FIRST < LAST, got '" + s + "'";
-        }
-        return "";
+        uint64_t a = 0, b = 0;
+        return parse_window(s, &a, &b) ? "" : "expected FIRST:LAST, two integers with FIRST < LAST, got '" + s + "'";
       });
   run_cmd->add_option("--kernel", run.kernel,
                       "Event kernel of the cycle mode: systemc (the SystemC chip) or calendar "
@@ -150,7 +176,7 @@ int sc_main(int argc, char** argv) {
   map_cmd->add_option("--strategy", map_strategy, "Placement strategy")
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
       ->default_val("fill");
-  map_cmd->add_option("--seed", map_seed, "Override every random seed of the network");
+  map_cmd->add_option("--seed", map_seed, "Override every random seed of the network")->check(strict_uint);
   add_set_option(map_cmd, map_sets);
 
   neuromesh::app::BenchOptions bench;
@@ -158,7 +184,7 @@ int sc_main(int argc, char** argv) {
       "bench", "Speed and memory of a cycle-accurate run (synaptic events/s, bytes/synapse)");
   bench_cmd->add_option("--chip", bench.chip, "Chip config YAML")->required();
   bench_cmd->add_option("--network", bench.network, "Network YAML")->required();
-  bench_cmd->add_option("--steps", bench.steps, "Timesteps")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  bench_cmd->add_option("--steps", bench.steps, "Timesteps")->check(strict_uint)->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   bench_cmd->add_option("--kernel", bench.kernel, "Event kernel: systemc or calendar")
       ->check(CLI::IsMember({"systemc", "calendar"}));
   bench_cmd->add_option("--strategy", bench.strategy, "Placement strategy")
@@ -171,15 +197,15 @@ int sc_main(int argc, char** argv) {
       "noc", "Latency vs offered load of the chip's router on a mesh, uniform random traffic (CSV)");
   noc_cmd->add_option("--chip", noc.chip, "Chip config YAML (its router section is used)")->required();
   noc_cmd->add_option("--width", noc.width, "Mesh width (default: the chip config's)")
-      ->check(CLI::Range(1u, 64u));
+      ->check(strict_uint)->check(CLI::Range(1u, 64u));
   noc_cmd->add_option("--height", noc.height, "Mesh height (default: the chip config's)")
-      ->check(CLI::Range(1u, 64u));
+      ->check(strict_uint)->check(CLI::Range(1u, 64u));
   noc_cmd->add_option("--rates", noc.rates, "Offered loads, flits per terminal per cycle")
-      ->required()->check(CLI::Range(0.0, 1.0));
-  noc_cmd->add_option("--flits", noc.flits, "Flits per packet")->check(CLI::Range(1u, 64u));
-  noc_cmd->add_option("--warmup", noc.warmup, "Warm-up cycles")->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30));
-  noc_cmd->add_option("--measure", noc.measure, "Measured cycles")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
-  noc_cmd->add_option("--seed", noc.seed, "Traffic seed");
+      ->required()->check(finite_number)->check(CLI::Range(0.0, 1.0));
+  noc_cmd->add_option("--flits", noc.flits, "Flits per packet")->check(strict_uint)->check(CLI::Range(1u, 64u));
+  noc_cmd->add_option("--warmup", noc.warmup, "Warm-up cycles")->check(strict_uint)->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30));
+  noc_cmd->add_option("--measure", noc.measure, "Measured cycles")->check(strict_uint)->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
+  noc_cmd->add_option("--seed", noc.seed, "Traffic seed")->check(strict_uint);
   add_set_option(noc_cmd, noc_sets);
 
   neuromesh::app::SweepOptions sweep;
@@ -189,7 +215,7 @@ int sc_main(int argc, char** argv) {
   sweep_cmd->add_option("--chip", sweep.chip, "Chip config YAML")->required();
   sweep_cmd->add_option("--network", sweep.network, "Network YAML")->required();
   sweep_cmd->add_option("--steps", sweep.steps, "Timesteps per variant")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
+      ->check(strict_uint)->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   sweep_cmd->add_option("--vary", sweep.vary,
                         "KEY=V1,V2,... (repeatable): every combination is run, e.g. "
                         "router.input_buffer_flits=2,4,16")->required();
@@ -215,11 +241,27 @@ int sc_main(int argc, char** argv) {
     if (*validate) return cmd_validate(validate_files);
     if (*describe) return cmd_describe(describe_file, describe_out, to_overrides(describe_sets));
     if (*run_cmd) {
-      unsigned long long a = 0, b = 0;
-      std::sscanf(trace_steps.c_str(), "%llu:%llu", &a, &b);
+      uint64_t a = 0, b = 10;
+      parse_window(trace_steps, &a, &b);
       run.overrides = to_overrides(run_sets);
       run.trace_first = a;
       run.trace_last = b;
+      // Options that would do nothing in the chosen mode are refused, not ignored.
+      if (run.mode != "cycle") {
+        for (const char* opt : {"--kernel", "--power-window"}) {
+          if (run_cmd->get_option(opt)->count()) {
+            throw neuromesh::map::MapError(std::string(opt) + " applies to --mode cycle only");
+          }
+        }
+      }
+      if (run_cmd->get_option("--trace-steps")->count() && run.trace.empty()) {
+        throw neuromesh::map::MapError("--trace-steps needs --trace FILE (the waveform to write)");
+      }
+      if (!run.trace.empty() && run.trace_first >= run.steps) {
+        throw neuromesh::map::MapError(fmt::format(
+            "--trace-steps {} starts after the run's last step ({}): the waveform would be empty",
+            trace_steps, run.steps - 1));
+      }
       return neuromesh::app::run_command(run);
     }
     if (*sweep_cmd) return neuromesh::app::sweep_command(sweep);

@@ -23,6 +23,7 @@
 #include "sim/io/output_set.h"
 #include "sim/map/mapper.h"
 #include "sim/app/describe.h"
+#include "sim/app/estimate.h"
 #include "sim/app/load.h"
 #include "models/neuron_model_registry.h"
 #include "sim/report/report.h"
@@ -90,6 +91,10 @@ int map_command(const std::string& chip, const std::string& network, const std::
                 std::optional<uint64_t> seed, const std::vector<config::Override>& overrides) {
   const Loaded l = load_and_map(chip, network, strategy, seed, overrides);
   std::cout << map::describe_placement(l.chip, l.net, l.placement);
+  const RunEstimate cyc = estimate_run(l, "cycle", "systemc", 1000);
+  const RunEstimate fun = estimate_run(l, "functional", "", 1000);
+  std::cout << "a 1000-step cycle-accurate run (SystemC kernel): " << cyc.text() << "\n";
+  std::cout << "a 1000-step functional run: " << fun.text() << "\n";
   return 0;
 }
 
@@ -252,6 +257,7 @@ int finish_cycle(const RunOptions& o, const Loaded& l, Cycle& cycle, chip::ChipT
 int run_command(const RunOptions& o) {
   check_options(o);
   Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides);
+  refuse_if_too_big(estimate_run(l, o.mode, o.kernel, o.steps));
   std::vector<std::string> inputs = {o.chip, o.network};
   inputs.insert(inputs.end(), l.net.input_files.begin(), l.net.input_files.end());
   io::OutputSet out(inputs);

@@ -43,7 +43,28 @@ int sweep_command(const SweepOptions& o) {
       if (comma == std::string::npos) break;
       from = comma + 1;
     }
+    for (const auto& other : axes) {
+      if (other.key == a.key) {
+        throw config::ConfigError("--vary", 0, 0, a.key, "the key is given twice; give all its "
+                                                         "values in one --vary KEY=V1,V2,...");
+      }
+    }
     axes.push_back(a);
+  }
+  // Each value must be valid for its key on its own: a typo is refused before anything runs.
+  // (Combinations that the config cannot express, such as a mesh too small for its cores, are
+  // rows of the result.)
+  for (const auto& a : axes) {
+    for (const auto& v : a.values) {
+      try {
+        config::load_chip_config(o.chip, {{a.key, v}});
+      } catch (const config::ConfigError& e) {
+        const std::string what = e.what();
+        if (what.find("--set") != std::string::npos || what.find(a.key) != std::string::npos) {
+          throw config::ConfigError("--vary", 0, 0, a.key, "value '" + v + "' is not valid: " + what);
+        }
+      }
+    }
   }
   std::vector<std::string> strategies = o.strategies.empty() ? std::vector<std::string>{"fill"}
                                                              : o.strategies;

@@ -19,6 +19,22 @@ uint16_t flits_for(uint32_t bits, uint32_t flit_bits) {
 constexpr uint32_t kSpikeBits = 32;          // Loihi's 32-bit message; TrueNorth's 32-bit packet
 constexpr uint32_t kGradedPayloadBits = 24;  // Lava's 24-bit graded payloads
 
+// Cycle counts stay below 2^62 so that no sum of a cycle and a latency can wrap a 64-bit counter.
+constexpr uint64_t kMaxCycle = uint64_t{1} << 62;
+
+// a + b * n, or a map::MapError naming what overflowed (a config whose latencies are too large
+// for the run).
+// `what()` is only called to build the message.
+template <typename What>
+uint64_t advance(uint64_t a, uint64_t b, uint64_t n, const What& what) {
+  uint64_t prod = 0, sum = 0;
+  if (__builtin_mul_overflow(b, n, &prod) || __builtin_add_overflow(a, prod, &sum) || sum >= kMaxCycle) {
+    throw map::MapError("cycle count overflow: " + what() + " would pass 2^62 cycles; the "
+                        "config's latencies are too large for this run (or for this many steps)");
+  }
+  return sum;
+}
+
 // The input stage of a core: chosen by the chip's synapse format, the one place that does so.
 std::unique_ptr<models::InputStage> make_input_stage(const config::CoreTypeConfig& t,
                                                      const map::CoreMap& cm,
@@ -186,7 +202,14 @@ void Core::update_neurons(uint64_t S) {
   const models::InputWork w = input->collect(step_, a_in_, events_);
   counters.synaptic_ops += w.synaptic_ops;
   counters.memory_reads += w.words;
-  uint64_t time = S + read_cycles(w);
+  const auto where = [&] { return "core " + chip.chip_.cores[index].name + " in step " + std::to_string(step_); };
+  uint64_t time = advance(S, read_cycles(w), 1, where);
+  // One bound for the whole loop below (every neuron at the larger update cost, every event and
+  // spike-generation latency): the loop itself then adds without checks.
+  const uint64_t per_neuron = std::max(cc.neuron_update_active.latency_cycles,
+                                       cc.neuron_update_inactive.latency_cycles) +
+                              cc.spike_generation.latency_cycles;
+  advance(advance(time, per_neuron, count, where), cc.synaptic_op.latency_cycles, w.synaptic_ops, where);
   if (chip.neuron_backend) {
     chip.neuron_backend->step(chip.chip_.cores[index].name, *unit, step_, a_in_.data(), flags_.data());
   } else {
@@ -296,9 +319,10 @@ uint64_t Core::evaluate(uint64_t) {
       if (start >= due) chip.late_packet(*this, id, axon, start, due);
     }
     const models::InputWork w = input->on_packet(axon, int32_t(uint32_t(tag)), step_);
-    uint64_t cycles = read_cycles(w) + w.synaptic_ops * type_->costs.synaptic_op.latency_cycles;
+    const auto where = [&] { return "core " + chip.chip_.cores[index].name + " in step " + std::to_string(step_); };
+    uint64_t cycles = advance(read_cycles(w), type_->costs.synaptic_op.latency_cycles, w.synaptic_ops, where);
     cycles = std::max<uint64_t>(cycles, 1);  // one packet per cycle at most
-    synapse_free_ = start + cycles;
+    synapse_free_ = advance(start, cycles, 1, where);
     synapse_end_ = synapse_free_;
     if (chip.observer) chip.observer->synaptic_input(index, start, synapse_free_);
     last_packet_ = id;
@@ -435,7 +459,7 @@ StepRecord ChipModel::end_step() {
   rec.static_pj = static_mw() * rec.ns;  // mW x ns = pJ
   input_spikes_ = 0;
   noc_->clear_packets();
-  start_ = end + rec.barrier_cycles;
+  start_ = advance(end, rec.barrier_cycles, 1, [&] { return "the barrier after step " + std::to_string(t_); });
   ++t_;
   return rec;
 }

@@ -9,6 +9,7 @@
 #include "models/rng.h"
 #include "sim/config/network_config.h"
 #include "sim/config/yaml_reader.h"
+#include "sim/io/utf8.h"
 
 namespace neuromesh::config {
 
@@ -252,10 +253,16 @@ class NetworkLoader {
       throw ConfigError(path.string(), lineno, 0, "", msg);
     };
     auto field = [&](const std::string& s, int64_t min, int64_t max, const char* what) {
+      // Digits with an optional leading '-', nothing else: no spaces, tabs, '+' or NUL bytes.
+      const size_t digits = s.size() - (!s.empty() && s[0] == '-' ? 1 : 0);
+      const bool plain = digits > 0 && std::all_of(s.end() - std::ptrdiff_t(digits), s.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
       char* end = nullptr;
       errno = 0;
-      const long long x = std::strtoll(s.c_str(), &end, 10);
-      if (s.empty() || *end != '\0' || errno != 0) bad(std::string("expected an integer ") + what + ", got '" + s + "'");
+      const long long x = plain ? std::strtoll(s.c_str(), &end, 10) : 0;
+      if (!plain || *end != '\0' || errno != 0) {
+        bad(std::string("expected an integer ") + what + ", got '" + io::printable(s) + "'");
+      }
       if (x < min || x > max) {
         bad(std::string(what) + " " + s + " is out of range " + std::to_string(min) + ".." +
             std::to_string(max));
@@ -276,10 +283,12 @@ class NetworkLoader {
         columns = line == "step,index" ? 2 : 3;
         continue;
       }
-      std::vector<std::string> cells;
-      std::stringstream ls(line);
-      std::string cell;
-      while (std::getline(ls, cell, ',')) cells.push_back(cell);
+      // Split on every comma: "1,2," has three cells, the last one empty (and so an error).
+      std::vector<std::string> cells(1);
+      for (char c : line) {
+        if (c == ',') cells.emplace_back();
+        else cells.back() += c;
+      }
       if (cells.size() != columns) {
         bad("expected " + std::to_string(columns) + " comma-separated values as the header says, got " +
             std::to_string(cells.size()));

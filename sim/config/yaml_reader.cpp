@@ -143,7 +143,14 @@ Value Value::parse(const std::string& text, const std::string& file, const std::
   }
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    // Every document is parsed: a second one (even an invalid one) is an error, not ignored.
+    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      const auto m = docs[1].Mark();
+      throw ConfigError(file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, "",
+                        "a second YAML document: expected one document, " + expected);
+    }
+    if (!docs.empty()) root = docs[0];
   } catch (const YAML::Exception& e) {
     throw ConfigError(file, e.mark.is_null() ? 0 : e.mark.line + 1,
                       e.mark.is_null() ? 0 : e.mark.column + 1, "",

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sim/config/config_error.h"
+#include "sim/config/yaml_reader.h"
 #include "sim/report/report.h"
 
 namespace neuromesh::report {
@@ -16,22 +17,35 @@ namespace {
 using Json = nlohmann::json;
 
 Json load(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw config::ConfigError(file, 0, 0, "", "cannot open report for reading");
+  // The same checks as every other input: a regular, readable, UTF-8-named file.
+  const std::string text = config::yaml::read_text_file(file, "a report.json file");
   Json j;
   try {
-    j = Json::parse(in);
-  } catch (const Json::parse_error& e) {
+    j = Json::parse(text);
+  } catch (const Json::exception& e) {
     throw config::ConfigError(file, 0, 0, "", std::string("not a JSON report: ") + e.what());
   }
-  if (!j.is_object() || j.value("schema", "") != "neuromesh.report") {
+  if (!j.is_object() || !j.contains("schema") || !j["schema"].is_string() ||
+      j["schema"].get<std::string>() != "neuromesh.report") {
     throw config::ConfigError(file, 0, 0, "schema", "expected a neuromesh report.json (schema "
                                                     "\"neuromesh.report\")");
   }
-  if (j.value("version", 0) != kSchemaVersion) {
+  if (!j.contains("version") || !j["version"].is_number_integer()) {
+    throw config::ConfigError(file, 0, 0, "version", "missing or not an integer; expected " +
+                                                         std::to_string(kSchemaVersion));
+  }
+  if (j["version"].get<int64_t>() != kSchemaVersion) {
     throw config::ConfigError(file, 0, 0, "version",
                               fmt::format("report version {} is not the supported version {}",
-                                          j.value("version", 0), kSchemaVersion));
+                                          j["version"].get<int64_t>(), kSchemaVersion));
+  }
+  for (const char* key : {"chip", "network"}) {
+    if (!j.contains(key) || !j[key].is_object() || !j[key].contains("name") ||
+        !j[key]["name"].is_string()) {
+      throw config::ConfigError(file, 0, 0, std::string(key) + ".name",
+                                "missing or not a string; expected the " + std::string(key) +
+                                    "'s name, as neuromesh run writes it");
+    }
   }
   return j;
 }
@@ -39,7 +53,11 @@ Json load(const std::string& file) {
 // A value at a JSON pointer, or NaN when the report lacks it.
 double at(const Json& j, const char* pointer) {
   const auto p = Json::json_pointer(pointer);
-  return j.contains(p) && j[p].is_number() ? j[p].get<double>() : std::nan("");
+  try {
+    return j.contains(p) && j[p].is_number() ? j[p].get<double>() : std::nan("");
+  } catch (const Json::exception&) {
+    return std::nan("");  // a path through something that is not an object: the figure is missing
+  }
 }
 
 }  // namespace
@@ -72,7 +90,8 @@ std::string compare_reports(const std::vector<std::string>& files) {
   std::ostringstream os;
   os << fmt::format("{:<30}", "figure");
   for (size_t k = 0; k < r.size(); ++k) {
-    const std::string name = r[k]["chip"].value("name", "?") + "/" + r[k]["network"].value("name", "?");
+    const std::string name = r[k]["chip"]["name"].get<std::string>() + "/" +
+                             r[k]["network"]["name"].get<std::string>();
     os << fmt::format(" | {:>24}", fmt::format("[{}] {}", k + 1, name.substr(0, 19)));
   }
   os << "\n";
