@@ -20,6 +20,7 @@
 #include "sim/map/mapper.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/config_error.h"
+#include "sim/config/yaml_reader.h"
 #include "sim/io/output_set.h"
 #include "sim/report/compare.h"
 
@@ -72,6 +73,37 @@ bool parse_window(const std::string& s, uint64_t* first, uint64_t* last) {
   *first = std::stoull(a);
   *last = std::stoull(b);
   return *first < *last;
+}
+
+// What was typed that the command line does not know, and the nearest name it does know.
+std::string typo_hint(CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> subs;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) subs.push_back(sub->get_name());
+  if (argc < 2) return "";
+  const std::string first = argv[1];
+  if (first.rfind("-", 0) != 0 && std::find(subs.begin(), subs.end(), first) == subs.end()) {
+    const std::string near = neuromesh::config::yaml::closest(first, subs);
+    return "unknown subcommand '" + first + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?") +
+           " (subcommands: " + neuromesh::config::yaml::join(subs) + ")";
+  }
+  CLI::App* sub = nullptr;
+  for (auto* c : app.get_subcommands([](const CLI::App*) { return true; }))
+    if (c->get_name() == first) sub = c;
+  if (!sub) return "";
+  std::vector<std::string> names;
+  for (const auto* opt : sub->get_options()) {
+    for (const auto& n : opt->get_lnames()) names.push_back("--" + n);
+  }
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0) continue;
+    const std::string name = arg.substr(0, arg.find('='));
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    const std::string near = neuromesh::config::yaml::closest(name, names);
+    return "'" + first + "' has no option '" + name + "'" +
+           (near.empty() ? "" : "; did you mean '" + near + "'?");
+  }
+  return "";
 }
 
 // SystemC prints its banner before sc_main runs unless this is set: set it during static
@@ -232,8 +264,10 @@ int sc_main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "neuromesh: error: " << e.what() << "\n"
-              << "run 'neuromesh --help' for usage\n";
+    std::cerr << "neuromesh: error: " << e.what() << "\n";
+    const std::string hint = typo_hint(app, argc, argv);
+    if (!hint.empty()) std::cerr << "neuromesh: " << hint << "\n";
+    std::cerr << "run 'neuromesh --help' for usage\n";
     return kExitBadInput;
   }
 

@@ -211,7 +211,9 @@ void Core::update_neurons(uint64_t S) {
                               cc.spike_generation.latency_cycles;
   advance(advance(time, per_neuron, count, where), cc.synaptic_op.latency_cycles, w.synaptic_ops, where);
   if (chip.neuron_backend) {
-    chip.neuron_backend->step(chip.chip_.cores[index].name, *unit, step_, a_in_.data(), flags_.data());
+    const NeuronUpdateBackend::Where w{chip.chip_.cores[index].name,
+                                       chip.net_.populations[population].name, first};
+    chip.neuron_backend->step(w, *unit, step_, a_in_.data(), flags_.data());
   } else {
     unit->step(step_, a_in_.data(), flags_.data());
   }

@@ -89,8 +89,15 @@ class ChipObserver {
 class NeuronUpdateBackend {
  public:
   virtual ~NeuronUpdateBackend() = default;
-  virtual void step(const std::string& core, models::NeuronUnit& unit, uint64_t t,
-                    const int64_t* in, uint8_t* flags) = 0;
+  // `where` names the core and its population slice for messages: population `population`,
+  // neurons from `first`.
+  struct Where {
+    const std::string& core;
+    const std::string& population;
+    uint32_t first;
+  };
+  virtual void step(const Where& where, models::NeuronUnit& unit, uint64_t t, const int64_t* in,
+                    uint8_t* flags) = 0;
 };
 
 // A packet that reached its core after the tick that should have read it (fixed-tick chips).

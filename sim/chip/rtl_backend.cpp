@@ -34,8 +34,9 @@ void RtlNeuronBackend::tick() {
   ++cycles_;
 }
 
-void RtlNeuronBackend::step(const std::string& core, models::NeuronUnit& unit, uint64_t,
+void RtlNeuronBackend::step(const Where& where, models::NeuronUnit& unit, uint64_t,
                             const int64_t* in, uint8_t* flags) {
+  const std::string& core = where.core;
   auto* lif = dynamic_cast<models::LoihiLifUnit*>(&unit);
   if (!lif) {
     throw map::MapError("--neuron-backend rtl: core " + core + " runs a neuron model that has no "
@@ -46,10 +47,10 @@ void RtlNeuronBackend::step(const std::string& core, models::NeuronUnit& unit, u
   for (uint32_t i = 0; i < neurons.size(); ++i) {
     flags[i] = neurons.active(i, in[i]) ? models::kActive : 0;
   }
-  stream(core, neurons, in, flags);
+  stream(where, neurons, in, flags);
 }
 
-void RtlNeuronBackend::stream(const std::string& core, models::LifArray& neurons,
+void RtlNeuronBackend::stream(const Where& where, models::LifArray& neurons,
                               const int64_t* a_in, uint8_t* flags) {
   const uint32_t n = neurons.size();
   uint32_t sent = 0, received = 0;
@@ -69,8 +70,9 @@ void RtlNeuronBackend::stream(const std::string& core, models::LifArray& neurons
       x.ref_left = uint32_t(neurons.refractory_left(sent));
       x.a = a_in[sent] > INT32_MAX ? INT32_MAX : a_in[sent] < INT32_MIN ? INT32_MIN : int32_t(a_in[sent]);
       if (!models::LifUpdateUnit::in_domain(x) || x.a != a_in[sent]) {
-        throw std::runtime_error("core " + core + " neuron " + std::to_string(sent) +
-                                 ": input " + std::to_string(a_in[sent]) + " or state (u " +
+        throw map::MapError("--neuron-backend rtl: neuron " + std::to_string(where.first + sent) +
+                                 " of population '" + where.population + "' (core " + where.core +
+                                 "): input " + std::to_string(a_in[sent]) + " or state (u " +
                                  std::to_string(neurons.u(sent)) + ", v " +
                                  std::to_string(neurons.v(sent)) +
                                  ") is outside the RTL unit's operand domain (docs/rtl.md)");

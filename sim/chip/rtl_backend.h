@@ -19,14 +19,13 @@ class RtlNeuronBackend final : public NeuronUpdateBackend {
   RtlNeuronBackend();
   ~RtlNeuronBackend() override;
   // Runs a Loihi LIF unit's step through the RTL; any other neuron model is a MapError.
-  void step(const std::string& core, models::NeuronUnit& unit, uint64_t t, const int64_t* in,
+  void step(const Where& where, models::NeuronUnit& unit, uint64_t t, const int64_t* in,
             uint8_t* flags) override;
   uint64_t unit_cycles() const { return cycles_; }
 
  private:
   void tick();
-  void stream(const std::string& core, models::LifArray& neurons, const int64_t* a_in,
-              uint8_t* flags);
+  void stream(const Where& where, models::LifArray& neurons, const int64_t* a_in, uint8_t* flags);
   std::unique_ptr<Vlif_update_unit> dut_;
   uint64_t cycles_ = 0;
 };

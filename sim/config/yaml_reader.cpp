@@ -369,6 +369,11 @@ void apply_override(const Value& root, const std::string& key, const std::string
   for (size_t i = 0; i < parts.size(); ++i) {
     const std::string& p = parts[i];
     if (p.empty()) throw ConfigError(root.file(), 0, 0, key, what + ": empty key in the path");
+    if (p.find('[') != std::string::npos) {
+      throw ConfigError(root.file(), 0, 0, key,
+                        what + ": '" + p + "' indexes a list, and --set paths go through mappings "
+                        "only (for example core_types.NAME.neurons); edit the list in the file");
+    }
     if (!node.IsMap()) {
       throw ConfigError(root.file(), 0, 0, key,
                         what + ": '" + (path.empty() ? std::string("(top)") : path) +
