@@ -54,6 +54,7 @@ int bench_command(const BenchOptions& o) {
 
   const auto t1 = Clock::now();
   uint64_t cycles = 0, ops = 0, packets = 0, flit_hops = 0, spikes = 0;
+  Progress progress("step", o.steps, o.progress);
   for (uint64_t t = 0; t < o.steps; ++t) {
     chip::StepRecord r;
     if (sc_chip) {
@@ -68,6 +69,7 @@ int bench_command(const BenchOptions& o) {
     packets += r.packets;
     flit_hops += r.flit_hops;
     spikes += r.spikes;
+    progress.update(t + 1);
   }
   const double run = since(t1);
   uint64_t updates = 0;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/progress.h"
 #include "sim/config/chip_config.h"
 
 namespace neuromesh::app {
@@ -14,6 +15,7 @@ struct BenchOptions {
   uint64_t steps = 1000;
   bool json = false;
   std::vector<config::Override> overrides;
+  ProgressMode progress = ProgressMode::automatic;
 };
 
 int bench_command(const BenchOptions& options);

@@ -106,6 +106,15 @@ std::string typo_hint(CLI::App& app, int argc, char** argv) {
   return "";
 }
 
+// --progress / --quiet on a command that runs for a long time.
+void add_progress_options(CLI::App* cmd, neuromesh::app::ProgressMode& mode) {
+  auto* on = cmd->add_flag_callback("--progress", [&mode] { mode = neuromesh::app::ProgressMode::always; },
+                                    "Print progress (rate, ETA) even when stderr is not a terminal: a line every 10 s");
+  auto* off = cmd->add_flag_callback("--quiet", [&mode] { mode = neuromesh::app::ProgressMode::never; },
+                                     "Print no progress (default: a live line on a terminal, nothing otherwise)");
+  on->excludes(off);
+}
+
 // SystemC prints its banner before sc_main runs unless this is set: set it during static
 // initialisation, which precedes libsystemc's main().
 const bool kQuietSystemC = ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0) == 0;
@@ -200,6 +209,8 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember({"systemc", "calendar"}))
       ->default_val("systemc");
 
+  add_progress_options(run_cmd, run.progress);
+
   std::string map_chip, map_network, map_strategy = "fill";
   std::optional<uint64_t> map_seed;
   auto* map_cmd = app.add_subcommand("map", "Place a network on a chip and print the placement");
@@ -223,6 +234,7 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember(neuromesh::map::strategy_names()));
   bench_cmd->add_flag("--json", bench.json, "Print one JSON object");
   add_set_option(bench_cmd, bench_sets);
+  add_progress_options(bench_cmd, bench.progress);
 
   neuromesh::app::NocSweepOptions noc;
   auto* noc_cmd = app.add_subcommand(
@@ -254,6 +266,7 @@ int sc_main(int argc, char** argv) {
   sweep_cmd->add_option("--strategy", sweep.strategies, "Placement strategies to sweep")
       ->check(CLI::IsMember(neuromesh::map::strategy_names()));
   sweep_cmd->add_option("--out", sweep.out, "CSV file to write")->required();
+  add_progress_options(sweep_cmd, sweep.progress);
 
   std::vector<std::string> compare_files;
   auto* compare_cmd = app.add_subcommand(

@@ -24,6 +24,7 @@
 #include "sim/map/mapper.h"
 #include "sim/app/describe.h"
 #include "sim/app/estimate.h"
+#include "sim/app/progress.h"
 #include "sim/app/load.h"
 #include "models/neuron_model_registry.h"
 #include "sim/report/report.h"
@@ -173,9 +174,8 @@ double simulate(const RunOptions& o, const models::Network& net, Simulation& sim
   Stream probes(out.open((dir / "probes.csv").string()));
   fmt::format_to(std::back_inserter(spikes.buf()), "step,population,neuron\n");
   fmt::format_to(std::back_inserter(probes.buf()), "step,population,neuron,variable,value\n");
-  const bool tty = ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
-  auto last_progress = start;
+  Progress progress("step", o.steps, o.progress);
   for (uint64_t t = 0; t < o.steps; ++t) {
     sim.step();
     for (uint32_t p = 0; p < net.populations.size(); ++p) {
@@ -195,15 +195,8 @@ double simulate(const RunOptions& o, const models::Network& net, Simulation& sim
     }
     spikes.maybe_flush();
     probes.maybe_flush();
-    if (tty) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last_progress > std::chrono::milliseconds(250) || t + 1 == o.steps) {
-        last_progress = now;
-        std::cerr << fmt::format("\rstep {}/{}", t + 1, o.steps) << std::flush;
-      }
-    }
+    progress.update(t + 1);
   }
-  if (tty) std::cerr << "\n";
   spikes.flush();
   probes.flush();
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

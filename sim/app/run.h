@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/progress.h"
 #include "sim/config/chip_config.h"
 
 namespace neuromesh::app {
@@ -18,6 +19,7 @@ struct RunOptions {
   uint32_t power_window = 10;           // steps over which peak power is averaged
   std::vector<config::Override> overrides;  // --set key=value on the chip config
   std::optional<uint64_t> seed;
+  ProgressMode progress = ProgressMode::automatic;
 };
 
 // Exit status of a run whose chip failed as hardware would (a fixed-tick chip whose packets

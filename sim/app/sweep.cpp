@@ -125,18 +125,18 @@ int sweep_command(const SweepOptions& o) {
                          cycles, e.time_ns, pct(0.5), pct(0.99), e.total_pj(), e.dynamic_pj,
                          e.static_pj, e.average_mw, e.peak_mw,
                          ops ? e.total_pj() / double(ops) : 0.0, ops, spikes, packets, hops);
-      std::cerr << fmt::format("[{}/{}] {}: {} cycles\n", p + 1, points, row.substr(0, row.find("," + status)), cycles);
+      if (o.progress != ProgressMode::never) std::cerr << fmt::format("[{}/{}] {}: {} cycles\n", p + 1, points, row.substr(0, row.find("," + status)), cycles);
     } catch (const config::ConfigError& err) {
       // A variant the config cannot express (say, a mesh too small for the cores) is a row; if
       // no variant at all is valid, the first error is most likely a typo and is reported.
       if (!first_config_error) first_config_error = std::make_unique<config::ConfigError>(err);
       ++config_errors;
       row += io::csv_field(std::string("config error: ") + err.what()) + ",,,,,,,,,,,,,,,";
-      std::cerr << fmt::format("[{}/{}] invalid variant: {}\n", p + 1, points, err.what());
+      if (o.progress != ProgressMode::never) std::cerr << fmt::format("[{}/{}] invalid variant: {}\n", p + 1, points, err.what());
     } catch (const std::exception& err) {
       // A variant that cannot hold the network is a result, not a failure of the sweep.
       row += io::csv_field(std::string("error: ") + err.what()) + ",,,,,,,,,,,,,,,";
-      std::cerr << fmt::format("[{}/{}] does not run: {}\n", p + 1, points, err.what());
+      if (o.progress != ProgressMode::never) std::cerr << fmt::format("[{}/{}] does not run: {}\n", p + 1, points, err.what());
     }
     out += row + "\n";
   }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/progress.h"
+
 namespace neuromesh::app {
 
 struct SweepOptions {
@@ -14,6 +16,7 @@ struct SweepOptions {
   std::vector<std::string> vary;        // KEY=V1,V2,...
   std::vector<std::string> strategies;  // placement strategies (default: fill)
   uint32_t power_window = 10;
+  ProgressMode progress = ProgressMode::automatic;
 };
 
 int sweep_command(const SweepOptions& options);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/network.h"
 
@@ -18,5 +19,10 @@ models::Network load_network(const std::string& path,
 models::Network parse_network(const std::string& text, const std::string& name,
                               const std::string& base_dir,
                               std::optional<uint64_t> seed_override = std::nullopt);
+
+// Input spikes from the text of a spike CSV file (header step,index[,payload]) for an input of
+// `size` neurons; `name` stands for the file in messages. Throws ConfigError naming the line.
+std::vector<models::InputSpike> parse_spike_csv(const std::string& text, const std::string& name,
+                                                uint32_t size);
 
 }  // namespace neuromesh::config

@@ -16,9 +16,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-Json load(const std::string& file) {
-  // The same checks as every other input: a regular, readable, UTF-8-named file.
-  const std::string text = config::yaml::read_text_file(file, "a report.json file");
+Json parse(const std::string& text, const std::string& file) {
   Json j;
   try {
     j = Json::parse(text);
@@ -50,6 +48,11 @@ Json load(const std::string& file) {
   return j;
 }
 
+Json load(const std::string& file) {
+  // The same checks as every other input: a regular, readable, UTF-8-named file.
+  return parse(config::yaml::read_text_file(file, "a report.json file"), file);
+}
+
 // A value at a JSON pointer, or NaN when the report lacks it.
 double at(const Json& j, const char* pointer) {
   const auto p = Json::json_pointer(pointer);
@@ -61,6 +64,8 @@ double at(const Json& j, const char* pointer) {
 }
 
 }  // namespace
+
+void check_report(const std::string& text, const std::string& file) { parse(text, file); }
 
 std::string compare_reports(const std::vector<std::string>& files) {
   std::vector<Json> r;

@@ -9,5 +9,7 @@ namespace neuromesh::report {
 
 // Throws config::ConfigError (file named) for unreadable or foreign files.
 std::string compare_reports(const std::vector<std::string>& files);
+// The checks compare makes of one report's text; throws config::ConfigError naming `file`.
+void check_report(const std::string& text, const std::string& file);
 
 }  // namespace neuromesh::report

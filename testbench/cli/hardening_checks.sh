@@ -163,6 +163,16 @@ YAML
     expect 2 "not a regular file" -- "$nm" validate "$tmp/fifo"
     expect 2 "not a regular file" -- "$nm" run --chip "$chip" --network "$tmp/fifo" --steps 2 --out "$tmp/o"
     ;;
+  progress)  # B4
+    "$nm" "${run_args[@]}" --out "$tmp/o" --progress 2>"$tmp/err" >/dev/null || fail "run --progress"
+    grep -Eq '^progress: step 5/5 \(100%\), [0-9.e+]+ steps/s, ETA' "$tmp/err" || { cat "$tmp/err"; fail "no progress line"; }
+    "$nm" "${run_args[@]}" --out "$tmp/o" --quiet 2>"$tmp/err" >/dev/null || fail "run --quiet"
+    [ ! -s "$tmp/err" ] || fail "--quiet printed to stderr"
+    "$nm" sweep --chip "$chip" --network "$nets/synfire.yaml" --steps 2 --vary router.input_buffer_flits=4,8 \
+      --out "$tmp/s.csv" --quiet 2>"$tmp/err" >/dev/null || fail "sweep --quiet"
+    [ ! -s "$tmp/err" ] || fail "sweep --quiet printed to stderr"
+    expect 2 "excludes" -- "$nm" "${run_args[@]}" --out "$tmp/o" --quiet --progress
+    ;;
   *) fail "unknown check $check" ;;
 esac
 echo "ok: $check"
