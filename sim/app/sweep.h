@@ -17,6 +17,7 @@ struct SweepOptions {
   std::vector<std::string> strategies;  // placement strategies (default: fill)
   uint32_t power_window = 10;
   ProgressMode progress = ProgressMode::automatic;
+  bool resume = false;                  // keep the finished rows of OUT.partial
 };
 
 int sweep_command(const SweepOptions& options);
