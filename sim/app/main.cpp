@@ -267,6 +267,8 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember(neuromesh::map::strategy_names()));
   sweep_cmd->add_option("--out", sweep.out, "CSV file to write")->required();
   add_progress_options(sweep_cmd, sweep.progress);
+  sweep_cmd->add_option("--jobs", sweep.jobs, "Variants run at once, one thread each (default 1)")
+      ->check(strict_uint)->check(CLI::Range(1u, 256u));
   sweep_cmd->add_flag("--resume", sweep.resume,
                       "Finish an interrupted sweep: keep the rows in OUT.partial, run only the rest");
 

@@ -11,7 +11,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <atomic>
+#include <exception>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "models/noc/scheduler.h"
 #include "sim/app/load.h"
@@ -190,26 +194,65 @@ int sweep_command(const SweepOptions& o) {
     done = read_journal(journal, header);
   }
   std::FILE* jf = std::fopen(journal.c_str(), done.empty() ? "w" : "a");
+  size_t first_error_point = 0;
   if (!jf) throw io::OutputError(journal + ": cannot write: " + std::strerror(errno));
   if (done.empty()) append_row(jf, header.substr(0, header.size() - 1), journal);
-  std::string out = header;
+  // Variants run on `jobs` threads, each taking the next variant; rows land in variant order.
+  std::vector<std::string> rows(points);
+  std::vector<char> invalid(points, 0);
   std::unique_ptr<config::ConfigError> first_config_error;
-  size_t config_errors = 0, resumed = 0;
+  size_t resumed = 0;
+  std::vector<size_t> todo;
   for (size_t p = 0; p < points; ++p) {
     std::vector<config::Override> overrides;
     std::string strategy;
-    std::string row = variant_key(axes, strategies, p, overrides, &strategy);
+    const std::string key = variant_key(axes, strategies, p, overrides, &strategy);
     const auto it = std::find_if(done.begin(), done.end(),
-                                 [&](const std::string& d) { return d.rfind(row, 0) == 0; });
-    if (it != done.end()) {
-      out += *it + "\n";
-      ++resumed;
-      if (it->find(",config error: ") != std::string::npos || it->find(",\"config error: ") != std::string::npos) ++config_errors;
+                                 [&](const std::string& d) { return d.rfind(key, 0) == 0; });
+    if (it == done.end()) {
+      todo.push_back(p);
       continue;
     }
-    if (!run_variant(o, overrides, strategy, p, points, row, first_config_error)) ++config_errors;
-    append_row(jf, row, journal);
-    out += row + "\n";
+    rows[p] = *it;
+    invalid[p] = it->find(",config error: ") != std::string::npos ||
+                 it->find(",\"config error: ") != std::string::npos;
+    ++resumed;
+  }
+  std::mutex mu;
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  auto worker = [&] {
+    for (size_t k; (k = next++) < todo.size();) {
+      const size_t p = todo[k];
+      std::vector<config::Override> overrides;
+      std::string strategy;
+      std::string row = variant_key(axes, strategies, p, overrides, &strategy);
+      std::unique_ptr<config::ConfigError> err;
+      const bool ok = run_variant(o, overrides, strategy, p, points, row, err);
+      std::lock_guard<std::mutex> lock(mu);
+      try {
+        append_row(jf, row, journal);
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+      rows[p] = row;
+      invalid[p] = !ok;
+      if (err && (!first_config_error || p < first_error_point)) {
+        first_config_error = std::move(err);
+        first_error_point = p;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (uint32_t j = 1; j < o.jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+  std::string out = header;
+  size_t config_errors = 0;
+  for (size_t p = 0; p < points; ++p) {
+    out += rows[p] + "\n";
+    config_errors += invalid[p];
   }
   std::fclose(jf);
   if (config_errors == points && first_config_error) {

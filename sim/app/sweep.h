@@ -18,6 +18,7 @@ struct SweepOptions {
   uint32_t power_window = 10;
   ProgressMode progress = ProgressMode::automatic;
   bool resume = false;                  // keep the finished rows of OUT.partial
+  uint32_t jobs = 1;                    // variants run at once (threads)
 };
 
 int sweep_command(const SweepOptions& options);
