@@ -158,6 +158,8 @@ extern "C" int sc_main(int argc, char** argv);
 int sc_main(int argc, char** argv) {
   CLI::App app{"neuromesh: cycle-accurate neuromorphic chip emulator"};
   app.require_subcommand(1);
+  // Every option's --help line shows its default (subcommands inherit this).
+  app.option_defaults()->always_capture_default();
   app.set_version_flag("--version", "neuromesh 0.1.0");
 
   std::vector<std::string> validate_files;

@@ -256,10 +256,12 @@ int run_command(const RunOptions& o) {
   io::OutputSet out(inputs);
   declare_outputs(out, o);
   const uint64_t synapses = l.ex.total_synapses;
+  // Declared before the trace and the RTL backend, so destroyed after them: both refer to it.
+  std::unique_ptr<Simulation> sim;
   Cycle* cycle = nullptr;
   std::unique_ptr<chip::ChipTrace> trace;
   std::unique_ptr<chip::RtlNeuronBackend> rtl;
-  auto sim = make_simulation(o, l, &cycle, trace, rtl);
+  sim = make_simulation(o, l, &cycle, trace, rtl);
   const double seconds = simulate(o, l.net, *sim, out);
   if (cycle) return finish_cycle(o, l, *cycle, trace.get(), synapses, seconds, out);
   out.commit();
