@@ -1,5 +1,7 @@
 #include "sim/config/yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include "sim/io/utf8.h"
 
 #include <algorithm>
@@ -133,6 +135,25 @@ void Value::fail_at_key(const std::string& key_path, const std::string& message)
   throw ConfigError(*file_, key_mark_.line + 1, key_mark_.column + 1, key_path, message);
 }
 
+namespace {
+// Counts documents and remembers where the second one starts; ignores their content.
+struct DocumentMarks final : YAML::EventHandler {
+  int count = 0;
+  YAML::Mark second;
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (++count == 2) second = m;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+}  // namespace
+
 Value Value::parse(const std::string& text, const std::string& file, const std::string& expected) {
   auto name = std::make_shared<const std::string>(file);
   const size_t nul = text.find('\0');
@@ -143,14 +164,17 @@ Value Value::parse(const std::string& text, const std::string& file, const std::
   }
   YAML::Node root;
   try {
-    // Every document is parsed: a second one (even an invalid one) is an error, not ignored.
-    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.size() > 1) {
-      const auto m = docs[1].Mark();
-      throw ConfigError(file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, "",
+    root = YAML::Load(text);
+    // A second document (even an invalid one) is an error, not ignored. The parser is asked for
+    // two documents at most: YAML::LoadAll loops forever on some malformed inputs (found by
+    // fuzzing, testbench/fuzz/corpus/regressions/network).
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentMarks marks;
+    if (parser.HandleNextDocument(marks) && parser.HandleNextDocument(marks) && marks.count > 1) {
+      throw ConfigError(file, marks.second.line + 1, marks.second.column + 1, "",
                         "a second YAML document: expected one document, " + expected);
     }
-    if (!docs.empty()) root = docs[0];
   } catch (const YAML::Exception& e) {
     throw ConfigError(file, e.mark.is_null() ? 0 : e.mark.line + 1,
                       e.mark.is_null() ? 0 : e.mark.column + 1, "",

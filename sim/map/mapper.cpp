@@ -342,7 +342,8 @@ class Mapper {
     std::map<uint32_t, size_t> need;
     for (const auto& c : chunks_) ++need[c.type];
     std::string detail;
-    for (const auto& [type, n] : need) {
+    for (const auto& [type_index, n] : need) {
+      const uint32_t type = type_index;  // a copy: lambdas cannot capture structured bindings (C++17)
       const size_t have = size_t(std::count_if(chip_.cores.begin(), chip_.cores.end(),
                                                [&](const auto& core) { return core.type == type; }));
       detail += fmt::format("{}{} cores of type '{}' needed, the chip has {} (short by {})",
