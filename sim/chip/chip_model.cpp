@@ -63,7 +63,7 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
                      const models::ExpandedNetwork& ex, const map::Placement& pl,
                      models::noc::Scheduler& sched, bool release)
     : chip_(chip), net_(net), pl_(pl), sched_(sched) {
-  build_noc(ex);
+  build_noc();
   if (chip.timing.model == config::TimingModel::fixed_tick) {
     tick_cycles_ = std::max<uint64_t>(1, uint64_t(chip.timing.tick_ns / chip.clock.cycle_ns + 0.5));
   }
@@ -77,7 +77,7 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
   spiked_.resize(net.populations.size());
 }
 
-void ChipModel::build_noc(const models::ExpandedNetwork&) {
+void ChipModel::build_noc() {
   models::noc::NocParams p;
   p.width = chip_.mesh.width;
   p.height = chip_.mesh.height;

@@ -196,7 +196,7 @@ class ChipModel {
 
  private:
   friend class Core;
-  void build_noc(const models::ExpandedNetwork& ex);
+  void build_noc();
   void build_cores(const models::ExpandedNetwork& ex);
   void fill_memories(const models::ExpandedNetwork& ex, bool release);
   void send_input_spikes(uint64_t start);

@@ -16,7 +16,6 @@ namespace neuromesh::config {
 using models::loihi::SignMode;
 using yaml::Map;
 using yaml::Value;
-namespace lo = models::loihi;
 
 namespace {
 
