@@ -43,7 +43,7 @@ class AxonListInput final : public InputStage {
     if (delay < min_delay_[axon]) min_delay_[axon] = delay;
   }
 
-  InputWork on_packet(uint32_t axon, int64_t payload, uint64_t step) override {
+  InputWork on_packet(uint32_t axon, int64_t payload, uint64_t step, uint64_t) override {
     const Axon& a = axons_[axon];
     const uint64_t base = step + 1;
     if (dendrites_.ring(a.dendrite) == 1) {

@@ -10,7 +10,7 @@
 namespace neuromesh::models {
 
 // What a draw is for; part of the key, so the streams of different purposes never overlap.
-enum class DrawPurpose : uint32_t { threshold = 1, leak = 2, synapse = 3 };
+enum class DrawPurpose : uint32_t { threshold = 1, leak = 2, synapse = 3, mismatch = 4, noise = 5 };
 
 inline uint64_t mix64(uint64_t z) {
   z += 0x9E3779B97F4A7C15ULL;
@@ -34,5 +34,9 @@ struct CounterRng {
     return uint32_t(bits(neuron, step, purpose, index) >> 56);
   }
 };
+
+// A standard normal draw (Box-Muller over two keyed 53-bit uniforms).
+double normal_draw(const CounterRng& rng, uint32_t neuron, uint64_t step, DrawPurpose purpose,
+                   uint32_t index = 0);
 
 }  // namespace neuromesh::models

@@ -30,7 +30,7 @@ class CrossbarInput final : public InputStage {
     delay_[axon] = uint8_t(delay);
   }
 
-  InputWork on_packet(uint32_t axon, int64_t, uint64_t step) override {
+  InputWork on_packet(uint32_t axon, int64_t, uint64_t step, uint64_t) override {
     const uint64_t tick = (step + 1 + delay_[axon]) % kTicks;
     sched_[tick * axon_words_ + axon / 64] |= uint64_t{1} << (axon % 64);
     return {};

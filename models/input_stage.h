@@ -4,13 +4,19 @@
 //     packet reads its axon's list and adds the weights into a ring of delay slots on arrival;
 //   - CrossbarInput (TrueNorth): a packet sets one bit of a 16-tick x 256-axon scheduler; at the
 //     tick the core reads the crossbar row of every scheduled axon and counts events per neuron
-//     and axon type.
+//     and axon type;
+//   - SynapseDriverInput (BrainScaleS-2): a packet is an event at one synapse driver, which
+//     passes it to the synapses of its two rows whose label matches, as timed events, no sooner
+//     than the driver's minimum event separation after its previous event.
 // Both produce the same numbers as the functional simulator's delay rings (models/functional_sim.h)
 // for the same network; the chip model (sim/chip/chip_model.h) turns their work into cycles.
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
+
+#include "models/neuron_unit.h"
 
 namespace neuromesh::models {
 
@@ -19,6 +25,8 @@ struct InputWork {
   uint64_t synaptic_ops = 0;
   uint32_t words = 0;
   uint64_t word_offset = 0;
+  uint64_t delayed = 0;          // events held back by a busy synapse driver (continuous time)
+  uint64_t delay_substeps = 0;   // ... and by how many integration substeps in all
 };
 
 class InputStage {
@@ -28,8 +36,10 @@ class InputStage {
   // `post`, while the core's memory image is built.
   virtual void add_synapse(uint32_t axon, uint32_t post, int32_t weight, uint32_t delay,
                            uint32_t channel) = 0;
-  // A packet for `axon` carrying `payload` is processed during step `step`.
-  virtual InputWork on_packet(uint32_t axon, int64_t payload, uint64_t step) = 0;
+  // Called once every synapse is placed.
+  virtual void seal() {}
+  // A packet for `axon` carrying `payload` is processed during step `step`, at cycle `cycle`.
+  virtual InputWork on_packet(uint32_t axon, int64_t payload, uint64_t step, uint64_t cycle) = 0;
   // The first step whose start the packet must precede (the tick that reads it).
   virtual uint64_t deadline_step(uint32_t axon, uint64_t step) const = 0;
   // At the start of step `step`: writes the neuron inputs (neurons x channels) into `in`; when the
@@ -37,6 +47,13 @@ class InputStage {
   // (else `events` is left empty).
   virtual InputWork collect(uint64_t step, std::vector<int64_t>& in,
                             std::vector<uint32_t>& events) = 0;
+  // Continuous-time stages: moves the synaptic events that take effect before substep `until`
+  // into `out`, sorted.
+  virtual void take_events(uint64_t until, std::vector<TimedEvent>& out);
 };
+
+inline void InputStage::take_events(uint64_t, std::vector<TimedEvent>&) {
+  throw std::logic_error("take_events() called on a stepped input stage");
+}
 
 }  // namespace neuromesh::models

@@ -32,7 +32,9 @@ struct InputSpike {
   uint32_t step = 0;
   uint32_t index = 0;
   int32_t payload = 1;   // graded spike value; 1 for binary spikes
+  uint64_t time_ns = 0;  // timed sources (continuous-time models): biological time, ns
   bool operator<(const InputSpike& o) const {
+    if (time_ns != o.time_ns) return time_ns < o.time_ns;
     return step != o.step ? step < o.step : index < o.index;
   }
 };
@@ -41,7 +43,8 @@ struct InputSource {
   std::string name;
   uint32_t size = 0;
   Shape shape;
-  std::vector<InputSpike> spikes;   // explicit and CSV spikes, sorted by (step, index)
+  std::vector<InputSpike> spikes;   // explicit and CSV spikes, sorted by (time, step, index)
+  bool timed = false;               // spikes carry biological times (spike_times), not steps
   bool poisson = false;
   double rate = 0.0;                // poisson: spike probability per neuron per step
   uint64_t seed = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/adex.h"
 #include "models/loihi_lif_unit.h"
 #include "models/truenorth_neuron.h"
 #include "models/truenorth_axon_types.h"
@@ -105,6 +106,49 @@ NeuronModelInfo adex() {
       "BrainScaleS-2-style analog AdEx neuron, parameters set by 10-bit capacitive memory cells";
   m.fields = {{"capmem", 10, 1, 16, "analog parameter DAC resolution"},
               {"weight", 6, 1, 8, "synapse weight DAC resolution"}};
+  m.simulated = true;
+  m.continuous = true;
+  auto num = [](const char* name, double lo, double hi, bool req, double fallback,
+                const char* unit, const char* meaning) {
+    NeuronParamSpec p{name, int64_t(lo * 1000), int64_t(hi * 1000), req,
+                      int64_t(fallback * 1000), {}, meaning};
+    p.decimals = kAdexDecimals;
+    p.unit = unit;
+    return p;
+  };
+  // Defaults where a parameter may be left out: off (0) for the optional circuits, else the
+  // AdEx values of Brette & Gerstner 2005 (J. Neurophysiol. 94:3637) rounded.
+  m.params.resize(kAdexParams);
+  m.params[kCm] = num("c_m", 1, 10000, false, 200, "pF", "membrane capacitance");
+  m.params[kTauM] = num("tau_m", 0.001, 10000, true, 0, "ms", "membrane time constant C / g_L");
+  m.params[kEL] = num("e_l", -200, 200, true, 0, "mV", "leak reversal potential");
+  m.params[kVT] = num("v_t", -200, 200, false, -50, "mV", "exponential threshold V_T");
+  m.params[kDeltaT] = num("delta_t", 0, 50, false, 0, "mV", "slope factor; 0: no exponential term (LIF)");
+  m.params[kVPeak] = num("v_peak", -200, 200, true, 0, "mV", "spike detection threshold");
+  m.params[kVReset] = num("v_reset", -200, 200, true, 0, "mV", "reset potential");
+  m.params[kTRef] = num("t_ref", 0, 1000, false, 0, "ms", "refractory period");
+  m.params[kA] = num("a", -1000, 1000, false, 0, "nS", "subthreshold adaptation; 0: off");
+  m.params[kB] = num("b", 0, 100000, false, 0, "pA", "spike-triggered adaptation; 0: off");
+  m.params[kTauW] = num("tau_w", 0.001, 10000, false, 100, "ms", "adaptation time constant");
+  m.params[kTauSynE] = num("tau_syn_e", 0.001, 10000, false, 5, "ms", "excitatory input time constant");
+  m.params[kTauSynI] = num("tau_syn_i", 0.001, 10000, false, 5, "ms", "inhibitory input time constant");
+  m.params[kIOffset] = num("i_offset", -100000, 100000, false, 0, "pA", "constant input current");
+  m.params[kWE] = num("w_e", 0, 100000, false, 10, "pA|nS", "excitatory input per weight unit (pA, or nS if conductance)");
+  m.params[kWI] = num("w_i", 0, 100000, false, 10, "pA|nS", "inhibitory input per weight unit (pA, or nS if conductance)");
+  m.params[kERevE] = num("e_rev_e", -200, 200, false, 0, "mV", "excitatory reversal (conductance inputs)");
+  m.params[kERevI] = num("e_rev_i", -200, 200, false, -80, "mV", "inhibitory reversal (conductance inputs)");
+  m.params[kSynapse] = choice("synapse", {"current", "conductance"}, 0, "synaptic input kind");
+  m.probes = {"v", "w", "syn_e", "syn_i"};
+  m.probe_decimals = kAdexDecimals;
+  m.input = SynapseInput::weighted;
+  m.channels = 2;
+  m.weight_quantisation = false;
+  m.min_weight = -63;   // 6-bit magnitude; the sign selects an excitatory or inhibitory row
+  m.max_weight = 63;
+  m.max_delay = 0;      // no programmable delays: the event fabric's latency is the delay
+  m.graded_spikes = false;
+  m.make = make_adex_unit;
+  m.prepare = adex_sign_rows;
   return m;
 }
 

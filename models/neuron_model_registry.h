@@ -38,6 +38,8 @@ struct NeuronParamSpec {
   int64_t fallback = 0;               // value when not required and not given
   std::vector<std::string> choices;   // non-empty: the value is one of these names (0, 1, ...)
   std::string meaning;                // one line for docs and messages
+  int decimals = 0;                   // > 0: given as a decimal number, stored x 10^decimals
+  std::string unit;                   // e.g. "ms", "mV" (decimal parameters)
 };
 
 // How a projection's synapses reach a neuron of this model.
@@ -61,6 +63,8 @@ struct NeuronModelInfo {
   int64_t min_weight = -256, max_weight = 255;   // raw synaptic weights a projection may give
   uint32_t max_delay = 63;                // largest synaptic delay, in steps beyond the first
   bool graded_spikes = false;             // accepts graded input payloads (not only 1)
+  bool continuous = false;                // continuous-time unit (NeuronUnit::advance), analog chips
+  int probe_decimals = 0;                 // probe values are fixed point with this many decimals
 
   std::unique_ptr<NeuronUnit> (*make)(const NeuronSlice&) = nullptr;
   // Finishes the synapse tables into population `population` (of this model) after expansion;

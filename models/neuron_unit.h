@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "models/counter_rng.h"
@@ -26,6 +27,30 @@ struct NeuronSlice {
   // carry a channel (axon type) instead of a weight (TrueNorth); empty otherwise. Indexed by
   // population neuron.
   const std::vector<int32_t>* channel_weights = nullptr;
+  // Continuous-time (analog) models: the chip's time base and circuit imperfections, and the
+  // circuit each neuron of the slice sits on (count entries); null for the digital models.
+  const struct AnalogSetup* analog = nullptr;
+  const uint32_t* circuits = nullptr;
+};
+
+// Continuous-time units: one synaptic event, taking effect at integration substep `at`
+// (absolute), on local neuron `neuron`, input channel `channel` (0 excitatory, 1 inhibitory),
+// with the stored weight magnitude `weight`.
+struct TimedEvent {
+  uint64_t at = 0;
+  uint32_t neuron = 0;
+  uint32_t channel = 0;
+  int32_t weight = 0;
+  bool operator<(const TimedEvent& o) const {
+    if (at != o.at) return at < o.at;
+    if (neuron != o.neuron) return neuron < o.neuron;
+    return channel < o.channel;
+  }
+};
+// A spike of a continuous-time unit: the substep at whose update the neuron crossed threshold.
+struct TimedSpike {
+  uint64_t at = 0;
+  uint32_t neuron = 0;
 };
 
 class NeuronUnit {
@@ -39,6 +64,16 @@ class NeuronUnit {
   virtual void step(uint64_t t, const int64_t* in, uint8_t* flags) = 0;
   // Value of probe variable `var` (an index into the model's probe names) of neuron i.
   virtual int64_t probe(uint32_t var, uint32_t i) const = 0;
+  // Continuous-time units (NeuronModelInfo::continuous) advance over integration substeps
+  // [from, to) instead of stepping: `events` (sorted, every `at` in [from, to)) take effect at
+  // their substeps; spikes are appended in (substep, neuron) order. Digital units never get it.
+  virtual void advance(uint64_t from, uint64_t to, const TimedEvent* events, size_t n,
+                       std::vector<TimedSpike>& spikes);
 };
+
+inline void NeuronUnit::advance(uint64_t, uint64_t, const TimedEvent*, size_t,
+                                std::vector<TimedSpike>&) {
+  throw std::logic_error("advance() called on a stepped (digital) neuron unit");
+}
 
 }  // namespace neuromesh::models

@@ -62,8 +62,11 @@ SynapseLayout layout_of(const SynapseFormat& f) {
       l.dxdy_bits = 9;
       break;
     case SynapseFormatKind::bss2_array:
-      l.supported = false;
       l.fixed_array = true;
+      l.labelled_rows = true;
+      l.spike_bits = 14;   // an event is a 14-bit label (Billaudelle22)
+      l.max_axons = uint32_t(f.rows / 2) << f.label_bits;   // drivers x labels
+      l.max_delay = 0;
       break;
   }
   return l;

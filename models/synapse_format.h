@@ -28,6 +28,7 @@ struct SynapseFormat {
   int rows = 0;          // BrainScaleS-2 array rows (synapse drivers x 2)
   int columns = 0;       // BrainScaleS-2 array columns (neurons)
   int label_bits = 0;    // BrainScaleS-2 source-address label
+  double driver_interval_ns = 0;   // BrainScaleS-2: minimum event separation at a synapse driver
 };
 
 // How a format lays synapses out, for the mapper: the one place that knows each kind.
@@ -40,6 +41,8 @@ struct SynapseLayout {
   uint32_t routes_per_neuron = 0; // 0: unlimited; crossbar: each neuron drives one axon
   uint32_t max_delay = 0;         // largest synaptic delay the format holds
   int dxdy_bits = 0;              // >0: packets carry signed relative dx, dy of this width
+  bool labelled_rows = false;     // BSS-2: sources share drivers by label (models/synapse_rows.h)
+  uint32_t spike_bits = 32;       // bits of one binary spike message on the NoC
 };
 SynapseLayout layout_of(const SynapseFormat& format);
 

@@ -52,9 +52,11 @@ class CalendarScheduler : public Scheduler {
     heap_.push({cycle, &c});
   }
   // Runs until nothing is scheduled; returns the number of evaluations.
-  uint64_t run() {
+  uint64_t run() { return run_until(kNever); }
+  // Runs every evaluation at a cycle before `limit` (later ones stay scheduled).
+  uint64_t run_until(uint64_t limit) {
     uint64_t evaluations = 0;
-    while (!heap_.empty()) {
+    while (!heap_.empty() && heap_.top().cycle < limit) {
       const Entry e = heap_.top();
       heap_.pop();
       Component& c = *e.component;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "models/neuron_model_registry.h"
+#include "sim/chip/chip_model.h"
 #include "sim/config/network_config.h"
 
 namespace neuromesh::app {
@@ -21,10 +23,65 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
   }
   try {
     l.placement = map::map_network(l.chip, l.net, l.ex, map::strategy_from_string(strategy));
+    check_analog_params(l);
   } catch (const map::MapError& e) {
     throw map::MapError(fmt::format("{} on {}: {}", network, chip, e.what()));
   }
   return l;
+}
+
+void check_analog_params(const Loaded& l) {
+  const auto& registry = models::NeuronModelRegistry::instance();
+  for (uint32_t p = 0; p < l.net.populations.size(); ++p) {
+    const auto& pop = l.net.populations[p];
+    if (!registry.get(pop.model).continuous || pop.size == 0) continue;
+    const auto& type = l.chip.core_types[l.chip.cores[l.placement.core_of[p][0]].type];
+    for (uint32_t k = 0; k < models::kAdexParams; ++k) {
+      if (!models::adex_in_capmem(k)) continue;
+      const auto& r = type.neuron_model.analog.capmem[k];
+      for (uint32_t i = 0; i < pop.size; ++i) {
+        const double v = models::adex_target(pop.params, k, i);
+        const bool off = v == 0 && (k == models::kDeltaT || k == models::kA || k == models::kB);
+        if (off || (v >= r.min && v <= r.max)) continue;
+        throw map::MapError(fmt::format(
+            "population '{}' neuron {}: {} = {} is outside the capmem range of core type '{}' "
+            "({}..{}, neuron_model.analog.capmem.{})",
+            pop.name, i, models::adex_param_name(k), v, type.name, r.min, r.max,
+            models::adex_param_name(k)));
+      }
+    }
+  }
+}
+
+models::ContinuousTiming continuous_timing(const Loaded& l, const models::AdexCalibration* cal) {
+  const chip::AnalogClock clock = chip::analog_clock(l.chip);
+  models::ContinuousTiming tm;
+  tm.substeps_per_cycle = clock.substeps_per_cycle;
+  tm.window_cycles = clock.window_cycles;
+  tm.substep_bio_ns = clock.substep_bio_ns;
+  tm.cores = uint32_t(l.chip.cores.size());
+  std::vector<bool> used(tm.cores, false);
+  for (uint32_t c = 0; c < tm.cores; ++c) used[c] = l.placement.cores[c].used();
+  tm.latency.assign(uint64_t(tm.cores) * tm.cores, 0);
+  tm.host_latency.assign(tm.cores, 0);
+  for (uint32_t d = 0; d < tm.cores; ++d) {
+    if (!used[d]) continue;
+    tm.host_latency[d] = chip::fabric_latency_cycles(l.chip, -1, d);
+    for (uint32_t s = 0; s < tm.cores; ++s)
+      if (used[s]) tm.latency[uint64_t(s) * tm.cores + d] = chip::fabric_latency_cycles(l.chip, s, d);
+  }
+  for (uint32_t p = 0; p < l.net.populations.size(); ++p) {
+    const auto& core_of = l.placement.core_of[p];
+    tm.core_of.push_back(core_of);
+    std::vector<uint32_t> circuits(core_of.size());
+    for (uint32_t i = 0; i < core_of.size(); ++i) {
+      circuits[i] = chip::circuit_id(core_of[i], i - l.placement.cores[core_of[i]].first);
+    }
+    tm.circuits.push_back(std::move(circuits));
+    const uint32_t type = core_of.empty() ? 0 : l.chip.cores[core_of[0]].type;
+    tm.setup.push_back(chip::analog_setup(l.chip, type, l.net.seed, cal));
+  }
+  return tm;
 }
 
 }  // namespace neuromesh::app

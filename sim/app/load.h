@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "models/adex.h"
 #include "models/connectivity.h"
+#include "models/continuous_sim.h"
 #include "models/network.h"
 #include "sim/config/chip_config.h"
 #include "sim/map/mapper.h"
@@ -18,6 +20,7 @@ struct Loaded {
   models::Network net;
   models::ExpandedNetwork ex;
   map::Placement placement;
+  models::AdexCalibration calibration;   // analog chips: loaded with --calibration (else empty)
 };
 
 // Throws config::ConfigError for bad files and map::MapError (naming both files) for a network
@@ -25,5 +28,11 @@ struct Loaded {
 Loaded load_and_map(const std::string& chip, const std::string& network,
                     const std::string& strategy, std::optional<uint64_t> seed,
                     const std::vector<config::Override>& overrides = {});
+
+// Analog chips: refuses (map::MapError) a population parameter outside its capmem range.
+void check_analog_params(const Loaded& l);
+// The functional mode's time base of an analog chip: circuits from the placement, latencies
+// measured on the chip's NoC.
+models::ContinuousTiming continuous_timing(const Loaded& l, const models::AdexCalibration* cal);
 
 }  // namespace neuromesh::app

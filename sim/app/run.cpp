@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "models/connectivity.h"
+#include "models/continuous_sim.h"
 #include "models/functional_sim.h"
 #include "models/noc/scheduler.h"
 #include "sim/chip/chip_model.h"
@@ -39,7 +40,11 @@ class Simulation {
   virtual ~Simulation() = default;
   virtual void step() = 0;
   virtual const std::vector<uint32_t>& spiked(uint32_t p) const = 0;
+  // Continuous time: the integration substep of each spike of spiked(p).
+  virtual const std::vector<uint64_t>& spike_substeps(uint32_t p) const = 0;
   virtual int64_t probe(uint32_t p, uint32_t var, uint32_t i) const = 0;
+  // Functional modes: what was computed.
+  virtual models::FunctionalCounters counters() const { return {}; }
 };
 
 class Functional final : public Simulation {
@@ -47,8 +52,27 @@ class Functional final : public Simulation {
   Functional(const models::Network& n, const models::ExpandedNetwork& ex) : sim(n, ex) {}
   void step() override { sim.step(); }
   const std::vector<uint32_t>& spiked(uint32_t p) const override { return sim.spiked(p); }
+  const std::vector<uint64_t>& spike_substeps(uint32_t) const override { return none_; }
   int64_t probe(uint32_t p, uint32_t var, uint32_t i) const override { return sim.probe(p, var, i); }
+  models::FunctionalCounters counters() const override { return sim.counters(); }
   models::FunctionalSim sim;
+
+ private:
+  std::vector<uint64_t> none_;
+};
+
+// The functional mode of an analog chip: the same neuron units in continuous time, events
+// delivered after the fabric's zero-load latency.
+class FunctionalAnalog final : public Simulation {
+ public:
+  FunctionalAnalog(const Loaded& l, const models::AdexCalibration* cal)
+      : sim(l.net, l.ex, continuous_timing(l, cal)) {}
+  void step() override { sim.step(); }
+  const std::vector<uint32_t>& spiked(uint32_t p) const override { return sim.spiked(p); }
+  const std::vector<uint64_t>& spike_substeps(uint32_t p) const override { return sim.spike_substeps(p); }
+  int64_t probe(uint32_t p, uint32_t var, uint32_t i) const override { return sim.probe(p, var, i); }
+  models::FunctionalCounters counters() const override { return sim.counters(); }
+  models::ContinuousSim sim;
 };
 
 class Cycle : public Simulation {
@@ -56,6 +80,9 @@ class Cycle : public Simulation {
   virtual chip::ChipModel& model() = 0;
   const std::vector<uint32_t>& spiked(uint32_t p) const override {
     return const_cast<Cycle*>(this)->model().spiked(p);
+  }
+  const std::vector<uint64_t>& spike_substeps(uint32_t p) const override {
+    return const_cast<Cycle*>(this)->model().spike_substeps(p);
   }
   int64_t probe(uint32_t p, uint32_t var, uint32_t i) const override {
     return const_cast<Cycle*>(this)->model().probe(p, var, i);
@@ -66,10 +93,12 @@ class Cycle : public Simulation {
 // The chip's plain C++ timing model under its own event calendar.
 class CycleCalendar final : public Cycle {
  public:
-  explicit CycleCalendar(const Loaded& l) : chip(l.chip, l.net, l.ex, l.placement, sched, true) {}
+  CycleCalendar(const Loaded& l, const models::AdexCalibration* cal)
+      : chip(l.chip, l.net, l.ex, l.placement, sched, true, cal) {}
   void step() override {
     chip.begin_step();
-    sched.run();
+    if (chip.analog().substeps_per_cycle) sched.run_until(chip.window_end());
+    else sched.run();
     records.push_back(chip.end_step());
   }
   chip::ChipModel& model() override { return chip; }
@@ -80,7 +109,8 @@ class CycleCalendar final : public Cycle {
 // The SystemC chip: the same models inside SystemC modules under the SystemC kernel.
 class CycleSystemC final : public Cycle {
  public:
-  explicit CycleSystemC(const Loaded& l) : chip(l.chip, l.net, l.ex, l.placement, true) {}
+  CycleSystemC(const Loaded& l, const models::AdexCalibration* cal)
+      : chip(l.chip, l.net, l.ex, l.placement, true, cal) {}
   void step() override { records.push_back(chip.step()); }
   chip::ChipModel& model() override { return chip.model(); }
   chip::sc::SystemCChip chip;
@@ -127,10 +157,14 @@ void declare_outputs(io::OutputSet& out, const RunOptions& o) {
 std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycle** cycle,
                                             std::unique_ptr<chip::ChipTrace>& trace,
                                             std::unique_ptr<chip::RtlNeuronBackend>& rtl) {
-  if (o.mode != "cycle") return std::make_unique<Functional>(l.net, l.ex);
+  const models::AdexCalibration* cal = l.calibration.code.empty() ? nullptr : &l.calibration;
+  if (o.mode != "cycle") {
+    if (chip::analog_clock(l.chip).substeps_per_cycle) return std::make_unique<FunctionalAnalog>(l, cal);
+    return std::make_unique<Functional>(l.net, l.ex);
+  }
   std::unique_ptr<Cycle> c;
-  if (o.kernel == "systemc") c = std::make_unique<CycleSystemC>(l);
-  else c = std::make_unique<CycleCalendar>(l);
+  if (o.kernel == "systemc") c = std::make_unique<CycleSystemC>(l, cal);
+  else c = std::make_unique<CycleCalendar>(l, cal);
   *cycle = c.get();
   if (!o.trace.empty()) trace = std::make_unique<chip::ChipTrace>(c->model(), o.trace_first, o.trace_last);
   if (o.neuron_backend == "rtl") {
@@ -164,32 +198,67 @@ class Stream {
   fmt::memory_buffer buf_;
 };
 
+// How spike and probe times are written: steps, or biological ms (analog chips).
+struct TimeBase {
+  bool analog = false;
+  double substep_bio_ns = 0;
+  uint64_t window_substeps = 0;
+  // Biological time of substep s in ms with ns resolution, from an integer (exact, same bytes).
+  std::string ms(uint64_t s) const {
+    const uint64_t ns = uint64_t(std::llround(double(s) * substep_bio_ns));
+    return fmt::format("{}.{:06}", ns / 1000000, ns % 1000000);
+  }
+};
+TimeBase time_base(const config::ChipConfig& chip) {
+  const chip::AnalogClock a = chip::analog_clock(chip);
+  TimeBase tb;
+  tb.analog = a.substeps_per_cycle != 0;
+  tb.substep_bio_ns = a.substep_bio_ns;
+  tb.window_substeps = a.window_cycles * a.substeps_per_cycle;
+  return tb;
+}
+// An integer of 10^-decimals units as a decimal number.
+std::string fixed_point(int64_t v, int decimals) {
+  if (decimals == 0) return std::to_string(v);
+  int64_t scale = 1;
+  for (int d = 0; d < decimals; ++d) scale *= 10;
+  const uint64_t mag = v < 0 ? uint64_t(0) - uint64_t(v) : uint64_t(v);
+  return fmt::format("{}{}.{:0{}}", v < 0 ? "-" : "", mag / uint64_t(scale), mag % uint64_t(scale), decimals);
+}
+
 // Steps the simulation, streaming spikes and probes into their staging files. Returns the
 // wall-clock seconds of the stepping.
-double simulate(const RunOptions& o, const models::Network& net, Simulation& sim,
-                io::OutputSet& out) {
+double simulate(const RunOptions& o, const config::ChipConfig& chip, const models::Network& net,
+                Simulation& sim, io::OutputSet& out) {
   const auto& registry = models::NeuronModelRegistry::instance();
   const std::filesystem::path dir(o.out);
   Stream spikes(out.open((dir / "spikes.csv").string()));
   Stream probes(out.open((dir / "probes.csv").string()));
-  fmt::format_to(std::back_inserter(spikes.buf()), "step,population,neuron\n");
-  fmt::format_to(std::back_inserter(probes.buf()), "step,population,neuron,variable,value\n");
+  const TimeBase tb = time_base(chip);
+  fmt::format_to(std::back_inserter(spikes.buf()), tb.analog ? "time_ms,population,neuron\n" : "step,population,neuron\n");
+  fmt::format_to(std::back_inserter(probes.buf()), tb.analog ? "time_ms,population,neuron,variable,value\n"
+                                                             : "step,population,neuron,variable,value\n");
   const auto start = std::chrono::steady_clock::now();
   Progress progress("step", o.steps, o.progress);
   for (uint64_t t = 0; t < o.steps; ++t) {
     sim.step();
     for (uint32_t p = 0; p < net.populations.size(); ++p) {
-      for (uint32_t i : sim.spiked(p)) {
-        fmt::format_to(std::back_inserter(spikes.buf()), "{},{},{}\n", t, net.populations[p].name, i);
+      const auto& idx = sim.spiked(p);
+      for (size_t n = 0; n < idx.size(); ++n) {
+        const std::string when = tb.analog ? tb.ms(sim.spike_substeps(p)[n]) : std::to_string(t);
+        fmt::format_to(std::back_inserter(spikes.buf()), "{},{},{}\n", when, net.populations[p].name, idx[n]);
       }
     }
+    // Analog probes are sampled at the end of each window.
+    const std::string when = tb.analog ? tb.ms((t + 1) * tb.window_substeps) : std::to_string(t);
     for (const auto& pr : net.probes) {
       const std::string& name = net.populations[pr.population].name;
-      const auto& vars = registry.get(net.populations[pr.population].model).probes;
+      const auto& model = registry.get(net.populations[pr.population].model);
       for (uint32_t i : pr.neurons) {
         for (uint32_t var : pr.variables) {
-          fmt::format_to(std::back_inserter(probes.buf()), "{},{},{},{},{}\n", t, name, i,
-                         vars[var], sim.probe(pr.population, var, i));
+          fmt::format_to(std::back_inserter(probes.buf()), "{},{},{},{},{}\n", when, name, i,
+                         model.probes[var],
+                         fixed_point(sim.probe(pr.population, var, i), model.probe_decimals));
         }
       }
     }
@@ -262,10 +331,10 @@ int run_command(const RunOptions& o) {
   std::unique_ptr<chip::ChipTrace> trace;
   std::unique_ptr<chip::RtlNeuronBackend> rtl;
   sim = make_simulation(o, l, &cycle, trace, rtl);
-  const double seconds = simulate(o, l.net, *sim, out);
+  const double seconds = simulate(o, l.chip, l.net, *sim, out);
   if (cycle) return finish_cycle(o, l, *cycle, trace.get(), synapses, seconds, out);
   out.commit();
-  const auto& c = static_cast<Functional&>(*sim).sim.counters();
+  const models::FunctionalCounters c = sim->counters();
   std::cout << fmt::format(
       "ran {} steps of '{}' on '{}' (functional mode): {} spikes, {} input spikes, {} synaptic "
       "ops, {} neuron updates; {} cores used; {:.3f} s ({:.3g} synaptic ops/s)\n",

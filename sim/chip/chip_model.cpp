@@ -6,6 +6,7 @@
 
 #include "models/axon_list_input.h"
 #include "models/crossbar_input.h"
+#include "models/synapse_driver_input.h"
 #include "models/neuron_model_registry.h"
 
 namespace neuromesh::chip {
@@ -16,7 +17,13 @@ namespace {
 uint16_t flits_for(uint32_t bits, uint32_t flit_bits) {
   return uint16_t((bits + flit_bits - 1) / flit_bits);
 }
-constexpr uint32_t kSpikeBits = 32;          // Loihi's 32-bit message; TrueNorth's 32-bit packet
+// Bits of a binary spike message: the widest of the chip's formats (Loihi's 32-bit message,
+// TrueNorth's 32-bit packet, BrainScaleS-2's 14-bit event label).
+uint32_t spike_bits(const config::ChipConfig& chip) {
+  uint32_t bits = 0;
+  for (const auto& t : chip.core_types) bits = std::max(bits, models::layout_of(t.synapse_format).spike_bits);
+  return bits;
+}
 constexpr uint32_t kGradedPayloadBits = 24;  // Lava's 24-bit graded payloads
 
 // Cycle counts stay below 2^62 so that no sum of a cycle and a latency can wrap a 64-bit counter.
@@ -39,7 +46,15 @@ uint64_t advance(uint64_t a, uint64_t b, uint64_t n, const What& what) {
 std::unique_ptr<models::InputStage> make_input_stage(const config::CoreTypeConfig& t,
                                                      const map::CoreMap& cm,
                                                      const models::ExpandedNetwork& ex,
-                                                     uint32_t channels) {
+                                                     uint32_t channels,
+                                                     const AnalogClock& clock, double cycle_ns) {
+  if (t.synapse_format.kind == models::SynapseFormatKind::bss2_array) {
+    const auto& f = t.synapse_format;
+    const uint64_t interval = uint64_t(std::llround(f.driver_interval_ns / cycle_ns)) * clock.substeps_per_cycle;
+    return std::make_unique<models::SynapseDriverInput>(cm.count, uint32_t(cm.axons.size()),
+                                                        uint32_t(f.rows / 2), uint32_t(f.label_bits),
+                                                        interval, clock.substeps_per_cycle);
+  }
   if (t.synapse_format.kind == models::SynapseFormatKind::truenorth_crossbar) {
     const uint32_t row_words = (t.neurons + t.synaptic_memory.word_bits - 1) / t.synaptic_memory.word_bits;
     return std::make_unique<models::CrossbarInput>(cm.count, uint32_t(cm.axons.size()), channels,
@@ -59,10 +74,71 @@ std::unique_ptr<models::InputStage> make_input_stage(const config::CoreTypeConfi
 }
 }  // namespace
 
+AnalogClock analog_clock(const config::ChipConfig& chip) {
+  AnalogClock a;
+  if (chip.timing.model != config::TimingModel::analog) return a;
+  a.substeps_per_cycle = uint64_t(std::llround(chip.clock.cycle_ns / chip.timing.integration_step_ns));
+  a.window_cycles = uint64_t(std::llround(chip.timing.window_ns / chip.clock.cycle_ns));
+  a.substep_bio_ns = chip.timing.integration_step_ns * chip.timing.acceleration;
+  return a;
+}
+
+models::noc::NocParams noc_params(const config::ChipConfig& chip) {
+  models::noc::NocParams p;
+  p.width = chip.mesh.width;
+  p.height = chip.mesh.height;
+  p.locals = chip.mesh.cores_per_router;
+  p.host_port = true;
+  p.pipeline_stages = chip.router.pipeline_stages;
+  p.buffer_flits = chip.router.input_buffer_flits;
+  for (int d = 0; d < config::kDirections; ++d) {
+    p.link_latency[d] = uint32_t(chip.router.hop[d].latency_cycles);
+  }
+  p.routing = models::noc::routing_from_string(chip.router.routing);
+  return p;
+}
+
+uint64_t fabric_latency_cycles(const config::ChipConfig& chip, int64_t src, uint32_t dst) {
+  models::noc::CalendarScheduler sched;
+  models::noc::MeshNoc noc(noc_params(chip), sched);
+  auto term = [&](uint32_t c) {
+    const auto& k = chip.cores[c];
+    return noc.terminal(k.router_x, k.router_y, k.port);
+  };
+  const uint32_t from = src < 0 ? noc.host_terminal() : term(uint32_t(src));
+  constexpr uint64_t kReady = 1;
+  const uint32_t id = noc.send(from, term(dst), flits_for(spike_bits(chip), chip.router.flit_bits), kReady);
+  sched.run();
+  return noc.packet(id).delivered - kReady;
+}
+
+models::AnalogSetup analog_setup(const config::ChipConfig& chip, uint32_t type, uint64_t seed,
+                                 const models::AdexCalibration* calibration) {
+  const auto& t = chip.core_types[type];
+  const auto& a = t.neuron_model.analog;
+  models::AnalogSetup s;
+  s.substep_ms = chip.timing.integration_step_ns * chip.timing.acceleration / 1e6;
+  auto w = t.neuron_model.widths.find("capmem");
+  s.capmem_bits = w == t.neuron_model.widths.end() ? 10 : w->second;
+  s.range = a.capmem;
+  s.mismatch = a.mismatch;
+  s.mismatch_seed = a.mismatch_seed;
+  s.noise = a.noise;
+  s.noise_seed = seed;
+  s.calibration = calibration;
+  return s;
+}
+
 ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
                      const models::ExpandedNetwork& ex, const map::Placement& pl,
-                     models::noc::Scheduler& sched, bool release)
-    : chip_(chip), net_(net), pl_(pl), sched_(sched) {
+                     models::noc::Scheduler& sched, bool release,
+                     const models::AdexCalibration* calibration)
+    : chip_(chip), net_(net), pl_(pl), sched_(sched), calibration_(calibration) {
+  analog_ = analog_clock(chip);
+  if (analog_.substeps_per_cycle) {
+    for (uint32_t t = 0; t < chip.core_types.size(); ++t)
+      setups_.push_back(analog_setup(chip, t, net.seed, calibration));
+  }
   build_noc();
   if (chip.timing.model == config::TimingModel::fixed_tick) {
     tick_cycles_ = std::max<uint64_t>(1, uint64_t(chip.timing.tick_ns / chip.clock.cycle_ns + 0.5));
@@ -74,23 +150,15 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
               [&](uint32_t a, uint32_t b) { return cores_[a]->first < cores_[b]->first; });
   }
   for (const auto& in : net.inputs) inputs_.emplace_back(in);
+  timed_cursor_.assign(net.inputs.size(), 0);
   spiked_.resize(net.populations.size());
+  spiked_at_.resize(net.populations.size());
 }
 
 void ChipModel::build_noc() {
-  models::noc::NocParams p;
-  p.width = chip_.mesh.width;
-  p.height = chip_.mesh.height;
-  p.locals = chip_.mesh.cores_per_router;
-  p.host_port = true;
-  p.pipeline_stages = chip_.router.pipeline_stages;
-  p.buffer_flits = chip_.router.input_buffer_flits;
-  for (int d = 0; d < config::kDirections; ++d) {
-    p.link_latency[d] = uint32_t(chip_.router.hop[d].latency_cycles);
-  }
-  p.routing = models::noc::routing_from_string(chip_.router.routing);
-  spike_flits_ = flits_for(kSpikeBits, chip_.router.flit_bits);
-  graded_flits_ = flits_for(kSpikeBits + kGradedPayloadBits, chip_.router.flit_bits);
+  models::noc::NocParams p = noc_params(chip_);
+  spike_flits_ = flits_for(spike_bits(chip_), chip_.router.flit_bits);
+  graded_flits_ = flits_for(spike_bits(chip_) + kGradedPayloadBits, chip_.router.flit_bits);
   bool graded = false;
   for (const auto& in : net_.inputs)
     for (const auto& s : in.spikes) graded |= s.payload != 1;
@@ -134,8 +202,14 @@ void ChipModel::build_cores(const models::ExpandedNetwork& ex) {
     k.type_ = &chip_.type_of(inst);
     noc_->term(k.terminal_).owner = &k;
     const auto* weights = cm.population < ex.channel_weights.size() ? &ex.channel_weights[cm.population] : nullptr;
-    k.unit = model.make(models::NeuronSlice{&pop.params, cm.population, cm.first, cm.count, net_.seed, weights});
-    k.input = make_input_stage(*k.type_, cm, ex, model.channels);
+    models::NeuronSlice slice{&pop.params, cm.population, cm.first, cm.count, net_.seed, weights};
+    if (model.continuous) {
+      for (uint32_t i = 0; i < cm.count; ++i) k.circuits_.push_back(circuit_id(c, i));
+      slice.analog = &setups_.at(inst.type);
+      slice.circuits = k.circuits_.data();
+    }
+    k.unit = model.make(slice);
+    k.input = make_input_stage(*k.type_, cm, ex, model.channels, analog_, chip_.clock.cycle_ns);
     k.flags_.assign(cm.count, 0);
     core_slot_[c] = int32_t(cores_.size());
     pop_cores_[cm.population].push_back(uint32_t(cores_.size()));
@@ -175,6 +249,7 @@ void ChipModel::fill_memories(const models::ExpandedNetwork& ex, bool release) {
       std::vector<uint64_t>().swap(owned.row);
     }
   }
+  for (auto& core : cores_) core->input->seal();
 }
 
 double ChipModel::static_mw() const {
@@ -244,6 +319,7 @@ void Core::update_neurons(uint64_t S) {
 }
 
 void ChipModel::begin_step() {
+  if (analog_.substeps_per_cycle) return begin_window();
   const uint64_t S = start_;
   if (observer) observer->step_begin(t_, S);
   late_in_step_ = 0;
@@ -303,7 +379,7 @@ void ChipModel::late_packet(const Core& k, uint32_t id, uint32_t axon, uint64_t 
   late_.push_back(lp);
 }
 
-uint64_t Core::evaluate(uint64_t) {
+uint64_t Core::evaluate(uint64_t c) {
   ChipModel& chip = *chip_;
   models::noc::Terminal& T = chip.noc_->term(terminal_);
   // The input stage takes packets one at a time in arrival order: each starts when it has
@@ -320,7 +396,9 @@ uint64_t Core::evaluate(uint64_t) {
       const uint64_t due = chip.start_ + (input->deadline_step(axon, step_) - step_) * chip.tick_cycles_;
       if (start >= due) chip.late_packet(*this, id, axon, start, due);
     }
-    const models::InputWork w = input->on_packet(axon, int32_t(uint32_t(tag)), step_);
+    const models::InputWork w = input->on_packet(axon, int32_t(uint32_t(tag)), step_, start);
+    counters.driver_delayed += w.delayed;
+    counters.driver_delay_substeps += w.delay_substeps;
     const auto where = [&] { return "core " + chip.chip_.cores[index].name + " in step " + std::to_string(step_); };
     uint64_t cycles = advance(read_cycles(w), type_->costs.synaptic_op.latency_cycles, w.synaptic_ops, where);
     cycles = std::max<uint64_t>(cycles, 1);  // one packet per cycle at most
@@ -333,7 +411,36 @@ uint64_t Core::evaluate(uint64_t) {
     counters.memory_reads += w.words;
     counters.synapse_busy_cycles += cycles;
   }
-  return kNever;  // the next delivery wakes this core
+  if (chip.analog_.substeps_per_cycle == 0) return kNever;  // the next delivery wakes this core
+  // Analog: the circuits advance through this cycle with the events that take effect in it;
+  // the fabric takes the cycle's spikes at the next cycle edge. The core is evaluated at every
+  // cycle of the window.
+  const uint64_t end = chip.window_end();
+  if (c >= end) return kNever;
+  advance_analog(c);
+  return c + 1 < end ? c + 1 : kNever;
+}
+
+void Core::advance_analog(uint64_t c) {
+  ChipModel& chip = *chip_;
+  const uint64_t k = chip.analog_.substeps_per_cycle;
+  timed_in_.clear();
+  input->take_events((c + 1) * k, timed_in_);
+  const size_t before = timed_out_.size();
+  unit->advance(c * k, (c + 1) * k, timed_in_.data(), timed_in_.size(), timed_out_);
+  counters.neuron_updates_active += count;
+  const auto& routes = chip.pl_.population_routes[population];
+  for (size_t s = before; s < timed_out_.size(); ++s) {
+    ++counters.spikes;
+    const uint32_t g = first + timed_out_[s].neuron;
+    for (uint64_t r = routes.row[g]; r < routes.row[g + 1]; ++r) {
+      const map::Route& rt = routes.routes[r];
+      const auto& dst = chip.chip_.cores[rt.core];
+      chip.noc_->send(terminal_, chip.noc_->terminal(dst.router_x, dst.router_y, dst.port),
+                      chip.spike_flits_, c + 1, (uint64_t(rt.axon) << 32) | 1u);
+      ++counters.packets_out;
+    }
+  }
 }
 
 // The unit that finished last closes the step; `end` becomes its finishing cycle.
@@ -389,9 +496,10 @@ uint64_t ChipModel::barrier_cycles(uint64_t active) const {
 
 // The step's event counts, from the counters' growth since the last step.
 void ChipModel::count_step(StepRecord& rec) {
-  rec.packets = noc_->packet_count();
-  for (size_t k = 0; k < noc_->packet_count(); ++k) {
-    rec.noc_end = std::max(rec.noc_end, noc_->packet(uint32_t(k)).delivered - start_);
+  rec.packets = noc_->packet_count() - packets_base_;
+  for (size_t k = packets_base_; k < noc_->packet_count(); ++k) {
+    const uint64_t d = noc_->packet(uint32_t(k)).delivered;
+    if (d >= start_ && d != kNever) rec.noc_end = std::max(rec.noc_end, d - start_);
   }
   for (const auto& k : cores_) rec.spikes += k->spiked_.size();
   rec.input_spikes = input_spikes_;
@@ -441,6 +549,7 @@ double ChipModel::step_energy(StepRecord& rec) {
 }
 
 StepRecord ChipModel::end_step() {
+  if (analog_.substeps_per_cycle) return end_window();
   if (noc_->in_flight() != 0) {
     throw std::runtime_error("watchdog: the network on chip is stuck in step " +
                              std::to_string(t_) + " with " + std::to_string(noc_->in_flight()) +
@@ -462,6 +571,85 @@ StepRecord ChipModel::end_step() {
   input_spikes_ = 0;
   noc_->clear_packets();
   start_ = advance(end, rec.barrier_cycles, 1, [&] { return "the barrier after step " + std::to_string(t_); });
+  ++t_;
+  return rec;
+}
+
+// Analog window [start, start + window): every core advances cycle by cycle under the
+// scheduler (Core::evaluate), which the caller runs up to window_end(); input spikes of the
+// window enter at the host port at the cycle edge after their time.
+void ChipModel::begin_window() {
+  if (observer) observer->step_begin(t_, start_);
+  for (auto& core : cores_) {
+    core->step_ = t_;
+    core->timed_out_.clear();
+    sched_.wake(*core, start_);
+  }
+  send_timed_inputs();
+}
+
+void ChipModel::send_timed_inputs() {
+  const uint64_t k = analog_.substeps_per_cycle;
+  const uint64_t end_substep = window_end() * k;
+  for (uint32_t s = 0; s < net_.inputs.size(); ++s) {
+    const auto& spikes = net_.inputs[s].spikes;
+    const auto& routes = pl_.input_routes[s];
+    size_t& i = timed_cursor_[s];
+    for (; i < spikes.size(); ++i) {
+      const uint64_t at = uint64_t(std::llround(double(spikes[i].time_ns) / analog_.substep_bio_ns));
+      if (at >= end_substep) break;
+      ++input_spikes_;
+      const uint32_t j = spikes[i].index;
+      for (uint64_t r = routes.row[j]; r < routes.row[j + 1]; ++r) {
+        const map::Route& rt = routes.routes[r];
+        const auto& dst = chip_.cores[rt.core];
+        noc_->send(noc_->host_terminal(), noc_->terminal(dst.router_x, dst.router_y, dst.port),
+                   spike_flits_, std::max(start_, at / k + 1), (uint64_t(rt.axon) << 32) | 1u);
+      }
+    }
+  }
+}
+
+StepRecord ChipModel::end_window() {
+  StepRecord rec;
+  rec.step = t_;
+  rec.start_cycle = start_;
+  rec.active_cycles = analog_.window_cycles;
+  rec.barrier_cycles = 0;
+  rec.critical.component = "analog window";
+  rec.critical.packet_src_core = -2;
+  for (uint32_t p = 0; p < spiked_.size(); ++p) {
+    std::vector<models::TimedSpike> all;
+    for (uint32_t slot : pop_cores_[p]) {
+      const Core& k = *cores_[slot];
+      for (const auto& sp : k.timed_out_) all.push_back({sp.at, k.first + sp.neuron});
+    }
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+      return a.at != b.at ? a.at < b.at : a.neuron < b.neuron;
+    });
+    spiked_[p].clear();
+    spiked_at_[p].clear();
+    for (const auto& sp : all) {
+      spiked_[p].push_back(sp.neuron);
+      spiked_at_[p].push_back(sp.at);
+    }
+  }
+  uint64_t delayed = 0;
+  for (const auto& k : cores_) {
+    delayed += k->counters.driver_delayed;
+    k->spiked_.clear();
+    for (const auto& sp : k->timed_out_) k->spiked_.push_back(sp.neuron);
+  }
+  rec.driver_delayed = delayed - prev_.driver_delayed;
+  prev_.driver_delayed = delayed;
+  count_step(rec);
+  rec.dynamic_pj = step_energy(rec);
+  rec.ns = double(rec.cycles()) * chip_.clock.cycle_ns;
+  rec.static_pj = static_mw() * rec.ns;
+  input_spikes_ = 0;
+  if (noc_->in_flight() == 0) noc_->clear_packets();
+  packets_base_ = noc_->packet_count();
+  start_ = advance(start_, analog_.window_cycles, 1, [&] { return "window " + std::to_string(t_); });
   ++t_;
   return rec;
 }

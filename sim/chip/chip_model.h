@@ -34,6 +34,8 @@ struct CoreCounters {
   uint64_t memory_reads = 0;        // synaptic memory words read
   uint64_t neuron_busy_cycles = 0;  // neuron update unit busy
   uint64_t synapse_busy_cycles = 0; // synaptic input unit busy
+  uint64_t driver_delayed = 0;      // analog: events a busy synapse driver held back
+  uint64_t driver_delay_substeps = 0;
 };
 
 // What closed a timestep: the unit that finished last.
@@ -60,6 +62,7 @@ struct StepRecord {
   CriticalPath critical;
   int64_t slack_cycles = 0;     // fixed tick: tick length minus active cycles (< 0: overrun)
   uint64_t late_packets = 0;    // fixed tick: packets that arrived after their delivery tick
+  uint64_t driver_delayed = 0;  // analog: events a busy synapse driver held back
   uint64_t spikes = 0, input_spikes = 0, packets = 0, synaptic_ops = 0, flit_hops = 0;
   uint64_t neuron_updates_active = 0, neuron_updates_inactive = 0, memory_reads = 0;
   uint64_t hops_by_dir[4] = {0, 0, 0, 0};  // flits that crossed an east/west/north/south link
@@ -126,6 +129,26 @@ inline uint64_t memory_read_cycles(const config::SynapticMemoryConfig& m, uint32
   return uint64_t((words + m.banks - 1) / m.banks) * m.access_latency_cycles;
 }
 
+// The analog time base of a chip (timing model analog): integration substeps per clock cycle
+// and cycles per window (reported step).
+struct AnalogClock {
+  uint64_t substeps_per_cycle = 0;   // 0: not an analog chip
+  uint64_t window_cycles = 0;
+  double substep_bio_ns = 0;         // biological ns per substep
+};
+AnalogClock analog_clock(const config::ChipConfig& chip);
+// The router parameters of the chip's NoC.
+models::noc::NocParams noc_params(const config::ChipConfig& chip);
+// Zero-load latency in cycles of one spike packet from core `src` (-1: the host port) to core
+// `dst`, from sending it ready at a cycle to its tail reaching `dst`: measured on an empty copy
+// of the chip's NoC, so it is exactly what an uncontended packet takes in the chip.
+uint64_t fabric_latency_cycles(const config::ChipConfig& chip, int64_t src, uint32_t dst);
+// The analog setup of core type `type` for network seed `seed` (calibration: optional).
+models::AnalogSetup analog_setup(const config::ChipConfig& chip, uint32_t type, uint64_t seed,
+                                 const models::AdexCalibration* calibration);
+// The circuit id of neuron `i` of chip core `core`.
+inline uint32_t circuit_id(uint32_t core, uint32_t i) { return core << 16 | i; }
+
 class Core final : public models::noc::Component {
  public:
   uint64_t evaluate(uint64_t c) override;
@@ -141,6 +164,7 @@ class Core final : public models::noc::Component {
   friend class ChipModel;
   uint64_t read_cycles(const models::InputWork& w);
   void update_neurons(uint64_t start);
+  void advance_analog(uint64_t c);
 
   ChipModel* chip_ = nullptr;
   const config::CoreTypeConfig* type_ = nullptr;
@@ -149,6 +173,9 @@ class Core final : public models::noc::Component {
   std::vector<uint32_t> events_;
   std::vector<uint32_t> spiked_;
   std::vector<uint8_t> flags_;
+  std::vector<uint32_t> circuits_;
+  std::vector<models::TimedEvent> timed_in_;
+  std::vector<models::TimedSpike> timed_out_;   // analog: this window's spikes, in order
   uint64_t step_ = 0;
   uint64_t neuron_end_ = 0, synapse_free_ = 0, synapse_end_ = 0;
   uint32_t last_packet_ = UINT32_MAX;
@@ -163,7 +190,8 @@ class ChipModel {
   // cores have their copy (lower peak memory; `ex` is then empty).
   ChipModel(const config::ChipConfig& chip, const models::Network& net,
             const models::ExpandedNetwork& ex, const map::Placement& placement,
-            models::noc::Scheduler& scheduler, bool release = false);
+            models::noc::Scheduler& scheduler, bool release = false,
+            const models::AdexCalibration* calibration = nullptr);
 
   // Sets up timestep steps_done(): neuron updates, spike packets, input injection. The caller
   // then runs the scheduler until it is idle and calls end_step().
@@ -172,8 +200,13 @@ class ChipModel {
   uint64_t steps_done() const { return t_; }
   uint64_t cycle() const { return start_; }  // start cycle of the next step
 
-  // Spikes of the last step of population p, ascending.
+  // Spikes of the last step of population p, ascending (analog: in time order, with their
+  // substeps in spike_substeps(p)).
   const std::vector<uint32_t>& spiked(uint32_t p) const { return spiked_[p]; }
+  const std::vector<uint64_t>& spike_substeps(uint32_t p) const { return spiked_at_[p]; }
+  const AnalogClock& analog() const { return analog_; }
+  uint64_t window_end() const { return start_ + analog_.window_cycles; }  // analog chips
+
   // Probe variable `var` (index into the model's probe names) of neuron i of population p.
   int64_t probe(uint32_t p, uint32_t var, uint32_t i) const;
   // Fixed-tick chips: every late packet is counted; the first kMaxLateRecords are kept.
@@ -200,6 +233,9 @@ class ChipModel {
   void build_cores(const models::ExpandedNetwork& ex);
   void fill_memories(const models::ExpandedNetwork& ex, bool release);
   void send_input_spikes(uint64_t start);
+  void send_timed_inputs();
+  void begin_window();
+  StepRecord end_window();
   void late_packet(const Core& k, uint32_t packet, uint32_t axon, uint64_t arrival, uint64_t deadline);
   const Core* close_critical(StepRecord& rec, uint64_t* end) const;
   void count_step(StepRecord& rec);
@@ -217,6 +253,12 @@ class ChipModel {
   std::vector<uint32_t> input_index_;
   std::vector<int32_t> input_payload_;
   std::vector<std::vector<uint32_t>> spiked_;
+  std::vector<std::vector<uint64_t>> spiked_at_;
+  AnalogClock analog_;
+  std::vector<models::AnalogSetup> setups_;   // per core type (analog chips)
+  const models::AdexCalibration* calibration_ = nullptr;
+  std::vector<size_t> timed_cursor_;
+  size_t packets_base_ = 0;                   // analog: packets sent before this window   // per input source: next timed spike
   uint16_t spike_flits_ = 1, graded_flits_ = 2;
   uint64_t t_ = 0, start_ = 0;
   uint64_t input_spikes_ = 0;

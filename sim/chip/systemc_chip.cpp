@@ -44,7 +44,10 @@ void ComponentProcess::wake(uint64_t cycle) {
   if (cycle < now) cycle = now;
   if (cycle >= pending_) return;  // an earlier wake is pending; it will ask again if needed
   pending_ = cycle;
-  ev_.notify(sc_time::from_value(period_.value() * (cycle - now)));
+  // Relative to the absolute start of `cycle`: SystemC time may sit between cycles (analog
+  // windows end 1 fs before the next one starts).
+  const sc_time at = sc_time::from_value(period_.value() * cycle);
+  ev_.notify(at > sc_core::sc_time_stamp() ? at - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME);
 }
 
 void ComponentProcess::on_wake() {
@@ -103,10 +106,10 @@ uint64_t MemoryInitiator::read(uint64_t word, uint32_t words) {
 
 SystemCChip::SystemCChip(const config::ChipConfig& chip, const models::Network& net,
                          const models::ExpandedNetwork& ex, const map::Placement& placement,
-                         bool release) {
+                         bool release, const models::AdexCalibration* calibration) {
   init_time_resolution();
   period_ = period_of(chip);
-  model_ = std::make_unique<ChipModel>(chip, net, ex, placement, sched_, release);
+  model_ = std::make_unique<ChipModel>(chip, net, ex, placement, sched_, release, calibration);
   auto& noc = model_->noc();
   for (uint32_t r = 0; r < noc.routers(); ++r) {
     const std::string name = "router_" + std::to_string(r % chip.mesh.width) + "_" +
@@ -136,6 +139,14 @@ SystemCChip::SystemCChip(const config::ChipConfig& chip, const models::Network& 
 }
 
 StepRecord SystemCChip::step() {
+  if (model_->analog().substeps_per_cycle) {
+    // Analog: run exactly the window's cycles, up to 1 fs before the next window starts (no
+    // event lies between cycles); later events stay pending.
+    model_->begin_step();
+    const sc_time target = period_ * double(model_->window_end()) - sc_time(1, sc_core::SC_FS);
+    if (target > sc_core::sc_time_stamp()) sc_core::sc_start(target - sc_core::sc_time_stamp());
+    return model_->end_step();
+  }
   // Bring SystemC time to the step's start cycle, then run until no event is left.
   const uint64_t start = model_->cycle();
   const uint64_t now = sc_core::sc_time_stamp().value() / period_.value();

@@ -81,7 +81,7 @@ class SystemCChip {
  public:
   SystemCChip(const config::ChipConfig& chip, const models::Network& net,
               const models::ExpandedNetwork& ex, const map::Placement& placement,
-              bool release = false);
+              bool release = false, const models::AdexCalibration* calibration = nullptr);
   StepRecord step();
   ChipModel& model() { return *model_; }
   uint64_t memory_reads() const;

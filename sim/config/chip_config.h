@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/adex.h"
 #include "models/synapse_format.h"
 
 namespace neuromesh::config {
@@ -36,9 +37,19 @@ struct MeshConfig {
   uint32_t cores_per_router = 1;
 };
 
+// The analog circuits of a continuous-time neuron model (neuron_model.analog).
+struct AnalogNeuronConfig {
+  bool present = false;
+  bool mismatch = true;                     // fixed-pattern mismatch on
+  uint64_t mismatch_seed = 0;               // which chip sample
+  double noise = 0;                         // membrane noise, mV / sqrt(ms) of biological time
+  std::vector<models::CapmemRange> capmem;  // indexed by models::AdexParam
+};
+
 struct NeuronModelConfig {
   std::string name;                    // registered in models::NeuronModelRegistry
   std::map<std::string, int> widths;   // every field of the model, defaults filled in
+  AnalogNeuronConfig analog;           // continuous-time models only
 };
 
 struct SynapticMemoryConfig {
@@ -104,6 +115,7 @@ struct TimingConfig {
   double tick_ns = 0.0;           // fixed_tick: length of a tick
   double acceleration = 1.0;      // analog: hardware time = biological time / acceleration
   double integration_step_ns = 0; // analog: fine ODE step, in hardware time
+  double window_ns = 0;           // analog: length of one reported step (window), hardware time
 };
 
 struct ChipConfig {

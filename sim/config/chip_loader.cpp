@@ -160,7 +160,7 @@ class ChipLoader {
   }
 
   void read_neuron_model(const Value& v, CoreTypeConfig& t) {
-    Map m = v.as_map({"name", "widths"});
+    Map m = v.as_map({"name", "widths", "analog"});
     const auto& registry = models::NeuronModelRegistry::instance();
     const Value name = m.req("name", "one of " + yaml::join(registry.names()));
     const std::string model = name.as_choice(registry.names());
@@ -178,6 +178,40 @@ class ChipLoader {
           t.neuron_model.widths[f.name] = static_cast<int>(bits->as_int(f.min_bits, f.max_bits));
         }
       }
+    }
+    if (info->continuous) {
+      read_analog(m.req("analog", "a mapping with mismatch, mismatch_seed, noise_mv_per_sqrt_ms, capmem"),
+                  t.neuron_model.analog);
+    } else if (m.has("analog")) {
+      m.req("analog", "").fail("applies to continuous-time (analog) neuron models only; " + model +
+                               " is digital");
+    }
+  }
+
+  // The analog circuits: mismatch, noise and each capmem parameter's range and spreads.
+  void read_analog(const Value& v, AnalogNeuronConfig& a) {
+    Map m = v.as_map({"mismatch", "mismatch_seed", "noise_mv_per_sqrt_ms", "capmem"});
+    a.present = true;
+    a.mismatch = m.req("mismatch", "true or false").as_bool();
+    a.mismatch_seed = m.req("mismatch_seed", "an integer (the chip sample)").as_uint(0, UINT64_MAX);
+    a.noise = m.req("noise_mv_per_sqrt_ms", "a number >= 0").as_number(0.0, 1e3);
+    std::vector<std::string> names;
+    for (uint32_t p = 0; p < models::kAdexParams; ++p)
+      if (models::adex_in_capmem(p)) names.push_back(models::adex_param_name(p));
+    Map cm = m.req("capmem", "a mapping of " + yaml::join(names)).as_map(names);
+    a.capmem.assign(models::kAdexParams, models::CapmemRange{});
+    for (uint32_t p = 0; p < models::kAdexParams; ++p) {
+      if (!models::adex_in_capmem(p)) continue;
+      const Value e = cm.req(models::adex_param_name(p),
+                             "a mapping with min, max, gain_spread, offset_spread");
+      Map r = e.as_map({"min", "max", "gain_spread", "offset_spread"});
+      auto& c = a.capmem[p];
+      c.min = r.req("min", "a number").as_number(-1e6, 1e6);
+      const Value mx = r.req("max", "a number");
+      c.max = mx.as_number(-1e6, 1e6);
+      if (c.max <= c.min) mx.fail("expected max > min (" + number_text(c.min) + ")");
+      c.gain_spread = r.req("gain_spread", "a relative spread in 0..1").as_number(0.0, 1.0);
+      c.offset_spread = r.req("offset_spread", "a number >= 0").as_number(0.0, 1e6);
     }
   }
 
@@ -204,7 +238,7 @@ class ChipLoader {
     models::SynapseFormat& f = t.synapse_format;
     const auto kinds = models::synapse_format_names();
     Map m = v.as_map({"kind", "weight_bits", "delay_bits", "axons", "axon_types", "rows",
-                      "columns", "label_bits"});
+                      "columns", "label_bits", "driver_interval_ns"});
     const Value kind = m.req("kind", "one of " + yaml::join(kinds));
     models::synapse_format_from_string(kind.as_choice(kinds), &f.kind);
     auto only = [&](const std::vector<std::string>& keys) {
@@ -231,7 +265,7 @@ class ChipLoader {
         f.weight_bits = static_cast<int>(m.req("weight_bits", "an integer").as_int(1, 16));
         break;
       case models::SynapseFormatKind::bss2_array: {
-        only({"rows", "columns", "weight_bits", "label_bits"});
+        only({"rows", "columns", "weight_bits", "label_bits", "driver_interval_ns"});
         f.rows = static_cast<int>(m.req("rows", "an integer").as_int(1, 4096));
         const Value cols = m.req("columns", "an integer");
         f.columns = static_cast<int>(cols.as_int(1, 4096));
@@ -242,6 +276,10 @@ class ChipLoader {
         }
         f.weight_bits = static_cast<int>(m.req("weight_bits", "an integer").as_int(1, 16));
         f.label_bits = static_cast<int>(m.req("label_bits", "an integer").as_int(0, 16));
+        f.driver_interval_ns = m.req("driver_interval_ns", "a number of ns").as_number(0.0, 1e6);
+        if (f.rows % 2 != 0) {
+          m.req("rows", "").fail("expected an even number: each synapse driver feeds 2 rows");
+        }
         break;
       }
     }
@@ -339,7 +377,8 @@ class ChipLoader {
   }
 
   void read_timing(const Value& v) {
-    Map m = v.as_map({"model", "barrier", "tick_ns", "acceleration", "integration_step_ns"});
+    Map m = v.as_map({"model", "barrier", "tick_ns", "acceleration", "integration_step_ns",
+                      "window_ns"});
     const std::string model = m.req("model", "one of " + yaml::join(kTimingModels))
                                   .as_choice(kTimingModels);
     std::vector<std::string> own;
@@ -351,7 +390,7 @@ class ChipLoader {
       own = {"tick_ns"};
     } else {
       c_.timing.model = TimingModel::analog;
-      own = {"acceleration", "integration_step_ns"};
+      own = {"acceleration", "integration_step_ns", "window_ns"};
     }
     for (const auto& k : m.keys()) {
       if (k != "model" && std::find(own.begin(), own.end(), k) == own.end()) {
@@ -374,9 +413,28 @@ class ChipLoader {
       }
       case TimingModel::analog:
         c_.timing.acceleration = m.req("acceleration", "a number").as_number(1e-3, 1e9);
-        c_.timing.integration_step_ns =
-            m.req("integration_step_ns", "a step in ns of hardware time").as_number(1e-6, 1e9);
+        analog_timing(m);
         break;
+    }
+  }
+
+  // The analog time base in whole units: a clock cycle is a whole number of integration steps
+  // and a window a whole number of cycles, so every time in the emulation is an exact integer.
+  void analog_timing(Map& m) {
+    c_.timing.acceleration = m.req("acceleration", "a number").as_number(1e-3, 1e9);
+    const Value step = m.req("integration_step_ns", "a step in ns of hardware time");
+    c_.timing.integration_step_ns = step.as_number(1e-6, 1e9);
+    const double k = c_.clock.cycle_ns / c_.timing.integration_step_ns;
+    if (std::fabs(k - std::round(k)) > 1e-9 * k || std::round(k) < 1) {
+      step.fail("the clock cycle (" + number_text(c_.clock.cycle_ns) +
+                " ns) must be a whole number of integration steps");
+    }
+    const Value win = m.req("window_ns", "a window length in ns of hardware time");
+    c_.timing.window_ns = win.as_number(1e-6, 1e12);
+    const double w = c_.timing.window_ns / c_.clock.cycle_ns;
+    if (std::fabs(w - std::round(w)) > 1e-9 * w || std::round(w) < 1) {
+      win.fail("a window must be a whole number of clock cycles (" +
+               number_text(c_.clock.cycle_ns) + " ns)");
     }
   }
 

@@ -1,9 +1,12 @@
 // The only reader of network YAML (and of input-spike CSV files). Format: docs/network-format.md.
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "models/neuron_model_registry.h"
 #include "models/rng.h"
@@ -167,12 +170,32 @@ class NetworkLoader {
 
   static std::string range_text(const models::NeuronParamSpec& spec) {
     if (!spec.choices.empty()) return "one of " + yaml::join(spec.choices);
+    if (spec.decimals > 0) {
+      const double scale = std::pow(10.0, spec.decimals);
+      return fmt::format("a number in {}..{} {} (at most {} decimals)", double(spec.min) / scale,
+                         double(spec.max) / scale, spec.unit, spec.decimals);
+    }
     return std::to_string(spec.min) + ".." + std::to_string(spec.max);
+  }
+
+  // A decimal parameter as an integer of 10^-decimals units; more decimals than that is an error
+  // (the value would be rounded).
+  static int64_t decimal(const Value& x, const models::NeuronParamSpec& spec) {
+    const double scale = std::pow(10.0, spec.decimals);
+    const double v = x.as_number(double(spec.min) / scale, double(spec.max) / scale);
+    const double scaled = v * scale;
+    const double rounded = std::round(scaled);
+    if (std::fabs(scaled - rounded) > 1e-6 * std::max(1.0, std::fabs(scaled))) {
+      x.fail(fmt::format("{} has more than {} decimals; expected {}", x.as_string(), spec.decimals,
+                         range_text(spec)));
+    }
+    return int64_t(rounded);
   }
 
   // One value for every neuron (stored once) or a list of exactly `n`; a name for a choice.
   std::vector<int64_t> param_values(const Value& v, uint32_t n, const models::NeuronParamSpec& spec) {
     auto one = [&](const Value& x) -> int64_t {
+      if (spec.decimals > 0) return decimal(x, spec);
       if (spec.choices.empty()) return x.as_int(spec.min, spec.max);
       const std::string c = x.as_choice(spec.choices);
       return int64_t(std::find(spec.choices.begin(), spec.choices.end(), c) - spec.choices.begin());
@@ -200,16 +223,26 @@ class NetworkLoader {
   }
 
   void input(const Value& v) {
-    Map m = v.as_map({"name", "size", "shape", "spikes", "poisson", "csv"});
+    Map m = v.as_map({"name", "size", "shape", "spikes", "spike_times", "poisson", "csv"});
     models::InputSource src;
     const Value name = m.req("name", "an input name");
     src.name = name.as_string();
     new_name(name, src.name);
     src.size = uint32_t(m.req("size", "an integer").as_uint(1, kMaxGroupSize));
     src.shape = shape(m, src.size);
-    const std::string kind = m.one_of({"spikes", "poisson", "csv"});
+    const std::string kind = m.one_of({"spikes", "spike_times", "poisson", "csv"});
     const Value body = m.req(kind, "");
-    if (kind == "spikes") {
+    if (kind == "spike_times") {
+      src.timed = true;
+      for (const auto& e : body.as_list()) {
+        const auto f = e.as_list(2);
+        if (f.size() != 2) e.fail("expected [time_ms, index]");
+        const double ms = f[0].as_number(0.0, 1e9);
+        const int64_t index = f[1].as_int(0, kMaxGroupSize);
+        add_spike(src, e, 0, index, 1);
+        src.spikes.back().time_ns = uint64_t(std::llround(ms * 1e6));
+      }
+    } else if (kind == "spikes") {
       for (const auto& e : body.as_list()) {
         const auto f = e.as_list(2);
         if (f.size() > 3) e.fail("expected [step, index] or [step, index, payload]");
@@ -287,6 +320,20 @@ class NetworkLoader {
       }
     }
     const Target target = synapse_options(m, p);
+    if (p.from.is_input) {
+      const auto& src = n_.inputs[p.from.index];
+      const bool cont = target.model->continuous;
+      if (cont && !src.timed) {
+        m.req("from", "").fail("input '" + src.name + "' gives spikes by step, but '" +
+                               n_.populations[p.to].name + "' (" + target.model->name +
+                               ") runs in continuous time: give the input spike_times");
+      }
+      if (!cont && src.timed) {
+        m.req("from", "").fail("input '" + src.name + "' gives spike_times (continuous time), but '" +
+                               n_.populations[p.to].name + "' (" + target.model->name +
+                               ") runs in steps: give the input spikes by step");
+      }
+    }
     const std::string kind =
         m.one_of({"dense", "sparse", "one_to_one", "all_to_all", "random", "local"});
     const Value body = m.req(kind, "");

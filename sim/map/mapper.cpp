@@ -7,6 +7,7 @@
 #include <map>
 
 #include "models/neuron_model_registry.h"
+#include "models/synapse_rows.h"
 
 namespace neuromesh::map {
 
@@ -131,6 +132,16 @@ class Mapper {
       throw MapError(fmt::format("projection '{}' uses a delay of {} steps; core type '{}' holds "
                                  "delays of at most {}",
                                  proj.name, tab.max_delay, t.name, layout.max_delay));
+    }
+    if (layout.labelled_rows) {
+      const int32_t top = (int32_t{1} << f.weight_bits) - 1;
+      for (const auto& syn : tab.synapses) {
+        if (syn.weight > top) {
+          throw MapError(fmt::format("projection '{}' has a weight of magnitude {}; core type '{}' "
+                                     "stores {}-bit weight magnitudes (0..{}), the sign set per row",
+                                     proj.name, syn.weight, t.name, f.weight_bits, top));
+        }
+      }
     }
     const int bits = synapse_bits(t, tab);
     if (!layout.fixed_array && bits > int(t.synaptic_memory.word_bits)) {
@@ -309,7 +320,35 @@ class Mapper {
     if (sl.cur.count > 0) close(sl.cur, sl);
   }
 
+  // Labelled-row arrays (BSS-2): every source of the chunk must find a synapse driver, a label
+  // and rows (models/synapse_rows.h), as the core's input stage will place them.
+  void check_rows(const Chunk& c, const Slicer& sl) const {
+    const auto& f = sl.type->synapse_format;
+    std::vector<models::RowSource> src(c.axons.size());
+    for (size_t a = 0; a < c.axons.size(); ++a) {
+      const auto& tab = ex_.tables[c.axons[a].projection];
+      const uint32_t pre = c.axons[a].pre;
+      for (uint64_t s = tab.row[pre]; s < tab.row[pre + 1]; ++s) {
+        const auto& syn = tab.synapses[s];
+        if (syn.post < c.first || syn.post >= c.first + c.count) continue;
+        (syn.channel == 0 ? src[a].exc : src[a].inh).push_back(syn.post - c.first);
+      }
+    }
+    std::vector<models::RowSlot> slots;
+    std::string why;
+    const size_t bad = models::pack_rows(src, uint32_t(f.rows / 2), uint32_t(f.label_bits),
+                                         sl.type->neurons, slots, &why);
+    if (bad == src.size()) return;
+    const auto& a = c.axons[bad];
+    throw MapError(fmt::format(
+        "projection '{}': source neuron {} does not fit the synapse array of a core of type '{}' "
+        "holding population '{}' neurons {}..{}: {}",
+        net_.projections[a.projection].name, a.pre, sl.type->name,
+        net_.populations[c.population].name, c.first, c.first + c.count - 1, why));
+  }
+
   void close(Chunk& c, const Slicer& sl) {
+    if (sl.layout.labelled_rows) check_rows(c, sl);
     uint64_t offset = 0;
     for (auto& a : c.axons) {
       const uint32_t pw = sl.per_word.at(a.projection);
