@@ -16,6 +16,14 @@ double normal_draw(const CounterRng& rng, uint32_t neuron, uint64_t step, DrawPu
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
 }
 
+double fast_normal_draw(const CounterRng& rng, uint32_t neuron, uint64_t step, DrawPurpose purpose) {
+  const uint64_t b = rng.bits(neuron, step, purpose);
+  constexpr double kU = 1.0 / 65536.0;
+  const double sum = double(b & 0xFFFF) + double(b >> 16 & 0xFFFF) + double(b >> 32 & 0xFFFF) +
+                     double(b >> 48);
+  return (sum * kU - 2.0) * 1.7320508075688772;   // Irwin-Hall(4), scaled to unit variance
+}
+
 const char* adex_param_name(uint32_t p) {
   static const char* const names[kAdexParams] = {
       "c_m", "tau_m", "e_l", "v_t", "delta_t", "v_peak", "v_reset", "t_ref", "a", "b", "tau_w",
@@ -137,7 +145,7 @@ void AdexUnit::substep(uint32_t i, uint64_t s, double in_e, double in_i,
   const double dw = c.adapt_a ? h_ / c.tau_w * (c.a * (v - c.e_l) - w) : -h_ / c.tau_w * w;
   double nv = v + h_ / c.c_m * drive;
   if (noise_ > 0) {
-    nv += noise_ * sqrt_h_ * normal_draw(CounterRng{noise_seed_, 0}, ids_[i], s, DrawPurpose::noise);
+    nv += noise_ * sqrt_h_ * fast_normal_draw(CounterRng{noise_seed_, 0}, ids_[i], s, DrawPurpose::noise);
   }
   if (ref_[i] > 0) {
     --ref_[i];

@@ -38,5 +38,8 @@ struct CounterRng {
 // A standard normal draw (Box-Muller over two keyed 53-bit uniforms).
 double normal_draw(const CounterRng& rng, uint32_t neuron, uint64_t step, DrawPurpose purpose,
                    uint32_t index = 0);
+// An approximately normal draw from one keyed word: the sum of four 16-bit uniforms
+// (Irwin-Hall, n = 4) scaled to unit variance; cheap enough for a draw per integration substep.
+double fast_normal_draw(const CounterRng& rng, uint32_t neuron, uint64_t step, DrawPurpose purpose);
 
 }  // namespace neuromesh::models

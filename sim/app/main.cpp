@@ -15,6 +15,7 @@
 #include "sim/app/bench.h"
 #include "sim/app/describe.h"
 #include "sim/app/noc_sweep.h"
+#include "sim/app/calibrate.h"
 #include "sim/app/run.h"
 #include "sim/app/sweep.h"
 #include "sim/map/mapper.h"
@@ -212,6 +213,22 @@ int sc_main(int argc, char** argv) {
       ->default_val("systemc");
 
   add_progress_options(run_cmd, run.progress);
+  run_cmd->add_option("--calibration", run.calibration,
+                      "Analog chips: per-circuit capmem codes written by 'neuromesh calibrate'");
+
+  neuromesh::app::CalibrateOptions calib;
+  std::vector<std::string> calib_sets;
+  auto* calib_cmd = app.add_subcommand(
+      "calibrate", "Analog chips: tune each used circuit's capmem codes toward its targets; write "
+                   "calibration.csv (for run --calibration) and the spread before and after");
+  calib_cmd->add_option("--chip", calib.chip, "Chip config YAML")->required();
+  calib_cmd->add_option("--network", calib.network, "Network YAML (its neurons' parameters are the targets)")->required();
+  calib_cmd->add_option("--out", calib.out, "Output directory (created if missing)")->required();
+  calib_cmd->add_option("--strategy", calib.strategy, "Placement strategy")
+      ->check(CLI::IsMember(neuromesh::map::strategy_names()))
+      ->default_val("fill");
+  calib_cmd->add_option("--seed", calib.seed, "Override every random seed of the network")->check(strict_uint);
+  add_set_option(calib_cmd, calib_sets);
 
   std::string map_chip, map_network, map_strategy = "fill";
   std::optional<uint64_t> map_seed;
@@ -292,6 +309,10 @@ int sc_main(int argc, char** argv) {
 
   try {
     if (*validate) return cmd_validate(validate_files);
+    if (*calib_cmd) {
+      calib.overrides = to_overrides(calib_sets);
+      return neuromesh::app::calibrate_command(calib);
+    }
     if (*describe) return cmd_describe(describe_file, describe_out, to_overrides(describe_sets));
     if (*run_cmd) {
       uint64_t a = 0, b = 10;

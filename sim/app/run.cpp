@@ -23,6 +23,7 @@
 #include "sim/config/network_config.h"
 #include "sim/io/output_set.h"
 #include "sim/map/mapper.h"
+#include "sim/app/calibrate.h"
 #include "sim/app/describe.h"
 #include "sim/app/estimate.h"
 #include "sim/app/progress.h"
@@ -319,8 +320,15 @@ int finish_cycle(const RunOptions& o, const Loaded& l, Cycle& cycle, chip::ChipT
 int run_command(const RunOptions& o) {
   check_options(o);
   Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides);
+  if (!o.calibration.empty()) {
+    if (chip::analog_clock(l.chip).substeps_per_cycle == 0) {
+      throw map::MapError("--calibration applies to analog chips; '" + l.chip.name + "' is digital");
+    }
+    l.calibration = load_calibration(o.calibration, l);
+  }
   refuse_if_too_big(estimate_run(l, o.mode, o.kernel, o.steps));
   std::vector<std::string> inputs = {o.chip, o.network};
+  if (!o.calibration.empty()) inputs.push_back(o.calibration);
   inputs.insert(inputs.end(), l.net.input_files.begin(), l.net.input_files.end());
   io::OutputSet out(inputs);
   declare_outputs(out, o);

@@ -15,6 +15,7 @@ struct RunOptions {
   std::string chip, network, out, mode = "functional", strategy = "fill", kernel = "systemc", neuron_backend = "model";
   uint64_t steps = 0;
   std::string trace;                    // VCD file, empty: none
+  std::string calibration;              // analog chips: calibration file, empty: ideal codes
   uint64_t trace_first = 0, trace_last = 10;
   uint32_t power_window = 10;           // steps over which peak power is averaged
   std::vector<config::Override> overrides;  // --set key=value on the chip config

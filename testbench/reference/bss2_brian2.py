@@ -479,8 +479,8 @@ def simulate(pops, inputs, projs, chip, args):
         if len(pr["pre"]) == 0:
             continue
         tgt = groups[pr["dst"]]
-        we = np.maximum(pr["w"], 0).astype(float)
-        wi = np.maximum(-pr["w"], 0).astype(float)
+        w_exc = np.maximum(pr["w"], 0).astype(float)
+        w_inh = np.maximum(-pr["w"], 0).astype(float)
         if pr["src"][0] == "in":
             sources = input_layers[pr["src"][1]]
             kw = [dict(on_pre=on_event, delay=0 * ms)] * len(sources)
@@ -497,13 +497,13 @@ def simulate(pops, inputs, projs, chip, args):
         for li, (src, kwargs) in enumerate(zip(sources, kw)):
             S = b2.Synapses(src, tgt, model=syn_model, name=f"proj_{pi}_{li}", **kwargs)
             S.connect(i=pr["pre"], j=pr["post"])
-            S.we = we
-            S.wi = wi
+            S.we = w_exc
+            S.wi = w_inh
             net.add(S)
             n_syn += len(pr["pre"])
 
     t0 = time.time()
-    net.run(n_steps * dt_ms * ms)
+    net.run(n_steps * dt_ms * ms, namespace={})   # units, functions: Brian2 defaults
     wall = time.time() - t0     # standalone: code generation, compilation and the run
     sim_s = getattr(b2.device, "_last_run_time", None) if args.codegen == "standalone" else None
     if sim_s is None:
