@@ -229,13 +229,38 @@ std::string fixed_point(int64_t v, int decimals) {
 
 // Steps the simulation, streaming spikes and probes into their staging files. Returns the
 // wall-clock seconds of the stepping.
+// Analog chips: the membrane potential of the first probed neurons, kept for report.html.
+constexpr size_t kMaxTraces = 16;
+std::vector<report::Trace> trace_slots(const models::Network& net, bool analog) {
+  std::vector<report::Trace> t;
+  if (!analog) return t;
+  const auto& registry = models::NeuronModelRegistry::instance();
+  for (const auto& pr : net.probes) {
+    const auto& model = registry.get(net.populations[pr.population].model);
+    for (uint32_t var : pr.variables) {
+      if (model.probes[var] != "v") continue;
+      for (uint32_t i : pr.neurons) {
+        if (t.size() == kMaxTraces) return t;
+        t.push_back({net.populations[pr.population].name, "v", "mV", i, {}, {}});
+      }
+    }
+  }
+  return t;
+}
+
 double simulate(const RunOptions& o, const config::ChipConfig& chip, const models::Network& net,
-                Simulation& sim, io::OutputSet& out) {
+                Simulation& sim, io::OutputSet& out, std::vector<report::Trace>& traces) {
   const auto& registry = models::NeuronModelRegistry::instance();
   const std::filesystem::path dir(o.out);
   Stream spikes(out.open((dir / "spikes.csv").string()));
   Stream probes(out.open((dir / "probes.csv").string()));
   const TimeBase tb = time_base(chip);
+  traces = trace_slots(net, tb.analog);
+  std::vector<uint32_t> trace_pop;
+  for (const auto& t : traces)
+    for (uint32_t p = 0; p < net.populations.size(); ++p)
+      if (net.populations[p].name == t.population) trace_pop.push_back(p);
+  const int v_var = traces.empty() ? -1 : registry.get(net.populations[trace_pop[0]].model).probe_index("v");
   fmt::format_to(std::back_inserter(spikes.buf()), tb.analog ? "time_ms,population,neuron\n" : "step,population,neuron\n");
   fmt::format_to(std::back_inserter(probes.buf()), tb.analog ? "time_ms,population,neuron,variable,value\n"
                                                              : "step,population,neuron,variable,value\n");
@@ -263,6 +288,10 @@ double simulate(const RunOptions& o, const config::ChipConfig& chip, const model
         }
       }
     }
+    for (size_t k = 0; k < traces.size(); ++k) {
+      traces[k].time_ms.push_back(double((t + 1) * tb.window_substeps) * tb.substep_bio_ns / 1e6);
+      traces[k].values.push_back(double(sim.probe(trace_pop[k], uint32_t(v_var), traces[k].neuron)) / 1000.0);
+    }
     spikes.maybe_flush();
     probes.maybe_flush();
     progress.update(t + 1);
@@ -274,9 +303,11 @@ double simulate(const RunOptions& o, const config::ChipConfig& chip, const model
 
 // The cycle mode's reports and trace, into their staging files; returns the exit status.
 int finish_cycle(const RunOptions& o, const Loaded& l, Cycle& cycle, chip::ChipTrace* trace,
-                 uint64_t synapses, double seconds, io::OutputSet& out) {
+                 uint64_t synapses, double seconds, io::OutputSet& out,
+                 std::vector<report::Trace> traces) {
   const std::filesystem::path dir(o.out);
   report::RunInfo info{o.mode, o.strategy, o.kernel, o.steps, synapses, o.power_window};
+  info.traces = std::move(traces);
   info.neuron_backend = o.neuron_backend;
   const auto rep = report::make_report(l.chip, l.net, l.placement, cycle.model(), cycle.records,
                                        info, describe_chip(l.chip));
@@ -339,8 +370,9 @@ int run_command(const RunOptions& o) {
   std::unique_ptr<chip::ChipTrace> trace;
   std::unique_ptr<chip::RtlNeuronBackend> rtl;
   sim = make_simulation(o, l, &cycle, trace, rtl);
-  const double seconds = simulate(o, l.chip, l.net, *sim, out);
-  if (cycle) return finish_cycle(o, l, *cycle, trace.get(), synapses, seconds, out);
+  std::vector<report::Trace> traces;
+  const double seconds = simulate(o, l.chip, l.net, *sim, out, traces);
+  if (cycle) return finish_cycle(o, l, *cycle, trace.get(), synapses, seconds, out, std::move(traces));
   out.commit();
   const models::FunctionalCounters c = sim->counters();
   std::cout << fmt::format(

@@ -116,6 +116,10 @@ struct TimingConfig {
   double acceleration = 1.0;      // analog: hardware time = biological time / acceleration
   double integration_step_ns = 0; // analog: fine ODE step, in hardware time
   double window_ns = 0;           // analog: length of one reported step (window), hardware time
+  // analog: host-side cost of an experiment around the emulated time (hardware wall clock)
+  double configuration_us = 0;    // writing the configuration before the run
+  double readout_ns_per_spike = 0;  // reading each recorded spike back
+  std::string overhead_source;
 };
 
 struct ChipConfig {

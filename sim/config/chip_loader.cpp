@@ -378,7 +378,7 @@ class ChipLoader {
 
   void read_timing(const Value& v) {
     Map m = v.as_map({"model", "barrier", "tick_ns", "acceleration", "integration_step_ns",
-                      "window_ns"});
+                      "window_ns", "experiment_overhead"});
     const std::string model = m.req("model", "one of " + yaml::join(kTimingModels))
                                   .as_choice(kTimingModels);
     std::vector<std::string> own;
@@ -390,7 +390,7 @@ class ChipLoader {
       own = {"tick_ns"};
     } else {
       c_.timing.model = TimingModel::analog;
-      own = {"acceleration", "integration_step_ns", "window_ns"};
+      own = {"acceleration", "integration_step_ns", "window_ns", "experiment_overhead"};
     }
     for (const auto& k : m.keys()) {
       if (k != "model" && std::find(own.begin(), own.end(), k) == own.end()) {
@@ -429,6 +429,11 @@ class ChipLoader {
       step.fail("the clock cycle (" + number_text(c_.clock.cycle_ns) +
                 " ns) must be a whole number of integration steps");
     }
+    Map ov = m.req("experiment_overhead", "a mapping with configuration_us, readout_ns_per_spike, source")
+                 .as_map({"configuration_us", "readout_ns_per_spike", "source"});
+    c_.timing.configuration_us = ov.req("configuration_us", "a number of us").as_number(0.0, 1e12);
+    c_.timing.readout_ns_per_spike = ov.req("readout_ns_per_spike", "a number of ns").as_number(0.0, 1e12);
+    c_.timing.overhead_source = ov.req("source", "where the figures come from").as_string();
     const Value win = m.req("window_ns", "a window length in ns of hardware time");
     c_.timing.window_ns = win.as_number(1e-6, 1e12);
     const double w = c_.timing.window_ns / c_.clock.cycle_ns;

@@ -66,13 +66,21 @@ struct Series {
 
 // Lines over the timesteps on one shared y axis starting at 0, with a legend when there are
 // several.
+// With `zero_based` false the y axis spans the data (e.g. membrane potentials); `xlabel` replaces
+// the timestep label.
 std::string line_plot(const std::string& id, const std::vector<Series>& series,
-                      const std::string& ylabel) {
+                      const std::string& ylabel, bool zero_based = true,
+                      const std::string& xlabel = "") {
   const int W = 760, H = 220, L = 70, B = 30, T = 10, R = 10;
   double lo = 0, hi = 0;
   size_t n = 0;
+  bool first = true;
   for (const auto& sr : series) {
-    for (double v : sr.y) hi = std::max(hi, v);
+    for (double v : sr.y) {
+      hi = first && !zero_based ? v : std::max(hi, v);
+      lo = zero_based ? 0.0 : (first ? v : std::min(lo, v));
+      first = false;
+    }
     n = std::max(n, sr.y.size());
   }
   if (hi <= lo) hi = lo + 1;
@@ -86,8 +94,8 @@ std::string line_plot(const std::string& id, const std::vector<Series>& series,
                      "<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>",
                      L, W - R, yy, yy, L - 4, yy + 4, esc(fmt::format("{:.4g}", v)));
   }
-  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">timestep (0 .. {})</text>",
-                   (L + W - R) / 2, H - 6, n ? n - 1 : 0);
+  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", (L + W - R) / 2, H - 6,
+                   esc(xlabel.empty() ? fmt::format("timestep (0 .. {})", n ? n - 1 : 0) : xlabel));
   s += fmt::format("<text x=\"12\" y=\"{}\" transform=\"rotate(-90 12 {})\" text-anchor=\"middle\">{}</text>",
                    (T + H - B) / 2, (T + H - B) / 2, esc(ylabel));
   int legend_x = L + 8;
@@ -111,6 +119,41 @@ std::string line_plot(const std::string& id, const std::vector<Series>& series,
 }
 
 }  // namespace
+
+// Analog chips: the experiment's hardware time and the probed neurons' membrane traces.
+std::string analog_section(const Json& r) {
+  if (!r.contains("analog")) return "";
+  const auto& a = r["analog"];
+  const auto& e = a["experiment"];
+  std::string h = "<h2>Experiment time on the hardware</h2><table id=\"hardware-time\">";
+  auto row = [&](const char* what, double us, const std::string& src) {
+    h += fmt::format("<tr><td>{}</td><td class=\"n\">{:.6g} us</td><td class=\"note\">{}</td></tr>", what, us,
+                     esc(src));
+  };
+  row("biological time", e["biological_ms"].get<double>() * 1e3, "the run's windows");
+  row("emulated (biological / acceleration)", e["emulated_us"].get<double>(),
+      fmt::format("acceleration {}", a["acceleration"].get<double>()));
+  row("configuration", e["configuration_us"].get<double>(), e["source"].get<std::string>());
+  row("spike readout", e["readout_us"].get<double>(), e["source"].get<std::string>());
+  row("total", e["total_us"].get<double>(), "");
+  h += fmt::format("</table><p class=\"note\">{} events were held back by busy synapse drivers "
+                   "(at most one event per {} ns each).</p>",
+                   a["driver_delayed_events"].get<uint64_t>(), a["driver_interval_ns"].get<double>());
+  if (!r.contains("traces") || r["traces"].empty()) return h;
+  h += "<h2>Membrane traces</h2><p class=\"note\">Probed membrane potentials at the end of each "
+       "window (biological time).</p>";
+  int k = 0;
+  for (const auto& t : r["traces"]) {
+    Series s{fmt::format("{}[{}]", t["population"].get<std::string>(), t["neuron"].get<uint32_t>()),
+             "#1f77b4", "trace", t["values"].get<std::vector<double>>()};
+    const double end = t["time_ms"].empty() ? 0.0 : t["time_ms"].back().get<double>();
+    h += fmt::format("<p>{} {}</p>", esc(s.name), esc(t["variable"].get<std::string>())) +
+         line_plot(fmt::format("trace-{}", k++), {s}, t["variable"].get<std::string>() + " (" +
+                                                       t["unit"].get<std::string>() + ")",
+                   false, fmt::format("biological time, 0 .. {:.6g} ms", end));
+  }
+  return h;
+}
 
 std::string render_html(const Json& r, const std::string& chip_summary) {
   const auto& chip = r["chip"];
@@ -302,6 +345,7 @@ std::string render_html(const Json& r, const std::string& chip_summary) {
                  "ns from step start");
   h += "<h2>Power per timestep</h2>" +
        line_plot("power-plot", {{"power", "#2c6fbb", "series", power}}, "power (mW)");
+  h += analog_section(r);
   h += "<h2>Chip configuration and the sources of its figures</h2><pre id=\"config-summary\">" +
        esc(chip_summary) + "</pre>";
   h += "<p class=\"note\">Written by neuromesh. The same figures are in report.json (schema in "

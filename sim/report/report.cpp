@@ -32,6 +32,62 @@ Json late_packets(const config::ChipConfig& chip, const chip::ChipModel& model) 
   return out;
 }
 
+// Analog chips: the time base, the fabric's latencies, the synapse drivers' back-pressure, the
+// experiment's hardware wall clock and the probed traces (downsampled to at most 2000 points).
+void analog_report(Json& j, const config::ChipConfig& chip, const chip::ChipModel& model,
+                   const std::vector<chip::StepRecord>& steps, const RunInfo& info) {
+  const auto& a = model.analog();
+  uint64_t delayed = 0, delay_substeps = 0, spikes = 0;
+  for (const auto& k : model.cores()) {
+    delayed += k->counters.driver_delayed;
+    delay_substeps += k->counters.driver_delay_substeps;
+    spikes += k->counters.spikes;
+  }
+  const double hw_ns = double(steps.size() * a.window_cycles) * chip.clock.cycle_ns;
+  const double bio_ms = hw_ns * chip.timing.acceleration / 1e6;
+  const double readout_us = double(spikes) * chip.timing.readout_ns_per_spike / 1e3;
+  Json lat = Json::object();
+  for (const auto& k : model.cores()) {
+    lat[chip.cores[k->index].name] = chip::fabric_latency_cycles(chip, -1, k->index);
+  }
+  Json core_lat = Json::object();
+  for (const auto& src : model.cores()) {
+    Json row = Json::object();
+    for (const auto& dst : model.cores())
+      row[chip.cores[dst->index].name] = chip::fabric_latency_cycles(chip, src->index, dst->index);
+    core_lat[chip.cores[src->index].name] = row;
+  }
+  double interval = 0;
+  for (const auto& t : chip.core_types) interval = std::max(interval, t.synapse_format.driver_interval_ns);
+  j["analog"] = {
+      {"acceleration", chip.timing.acceleration},
+      {"integration_step_ns", chip.timing.integration_step_ns},
+      {"substeps_per_cycle", a.substeps_per_cycle},
+      {"window_ns", chip.timing.window_ns},
+      {"fabric_latency_cycles", {{"from_host", lat}, {"between_cores", core_lat}}},
+      {"driver_interval_ns", interval},
+      {"driver_delayed_events", delayed},
+      {"driver_delay_ns", double(delay_substeps) * chip.timing.integration_step_ns},
+      {"experiment", {{"biological_ms", bio_ms},
+                      {"emulated_us", hw_ns / 1e3},
+                      {"configuration_us", chip.timing.configuration_us},
+                      {"readout_us", readout_us},
+                      {"total_us", hw_ns / 1e3 + chip.timing.configuration_us + readout_us},
+                      {"source", chip.timing.overhead_source}}}};
+  Json traces = Json::array();
+  for (const auto& t : info.traces) {
+    const size_t stride = std::max<size_t>(1, (t.values.size() + 1999) / 2000);
+    Json tm = Json::array(), vals = Json::array();
+    for (size_t i = 0; i < t.values.size(); i += stride) {
+      tm.push_back(t.time_ms[i]);
+      vals.push_back(t.values[i]);
+    }
+    traces.push_back({{"population", t.population}, {"neuron", t.neuron}, {"variable", t.variable},
+                      {"unit", t.unit}, {"time_ms", tm}, {"values", vals}});
+  }
+  j["traces"] = traces;
+}
+
 }  // namespace
 
 Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
@@ -185,6 +241,7 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
                             {"peak_first_step", energy.peak_first_step},
                             {"static_mw", energy.core_static_mw + energy.router_static_mw}}}};
   j["steps"] = js;
+  if (model.analog().substeps_per_cycle) analog_report(j, chip, model, steps, info);
 
   Json jc = Json::array();
   for (const auto& k : model.cores()) {

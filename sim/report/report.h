@@ -16,12 +16,20 @@ namespace neuromesh::report {
 
 constexpr int kSchemaVersion = 1;
 
+// A probed variable over the run (analog chips: shown in report.html).
+struct Trace {
+  std::string population, variable, unit;
+  uint32_t neuron = 0;
+  std::vector<double> time_ms, values;
+};
+
 struct RunInfo {
   std::string mode, strategy, kernel;
   uint64_t steps = 0;
   uint64_t synapses = 0;
   uint32_t power_window = 10;
   std::string neuron_backend = "model";
+  std::vector<Trace> traces;
 };
 
 struct Outputs {

@@ -190,7 +190,7 @@ INSTANTIATE_TEST_SUITE_P(
         ValidCase{"fixed_tick", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n",
                   "  model: fixed_tick\n  tick_ns: 1000000\n"},
         ValidCase{"analog", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n",
-                  "  model: analog\n  acceleration: 1000\n  integration_step_ns: 1\n  window_ns: 1000\n"},
+                  "  model: analog\n  acceleration: 1000\n  integration_step_ns: 1\n  window_ns: 1000\n  experiment_overhead: {configuration_us: 0, readout_ns_per_spike: 0, source: \"x\"}\n"},
         ValidCase{"crossbar",
                   "      kind: loihi_sparse\n      weight_bits: 8\n      delay_bits: 6\n",
                   "      kind: truenorth_crossbar\n      axons: 256\n      axon_types: 4\n      weight_bits: 9\n"},
@@ -293,9 +293,9 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"tick_short", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n", "  model: fixed_tick\n  tick_ns: 1\n", "tick_ns: 1", "timing.tick_ns", "shorter than one clock cycle"},
         InvalidCase{"accel_zero", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n", "  model: analog\n  acceleration: 0\n  integration_step_ns: 1\n", "acceleration: 0", "timing.acceleration", "out of range"},
         InvalidCase{"step_missing", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n", "  model: analog\n  acceleration: 1000\n", "timing:", "timing.integration_step_ns", "missing required key"},
-        InvalidCase{"window_missing", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n", "  model: analog\n  acceleration: 1000\n  integration_step_ns: 1\n", "timing:", "timing.window_ns", "missing required key"},
-        InvalidCase{"window_fraction", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n", "  model: analog\n  acceleration: 1000\n  integration_step_ns: 1\n  window_ns: 3\n", "window_ns: 3", "timing.window_ns", "whole number of clock cycles"},
-        InvalidCase{"step_not_dividing", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n", "  model: analog\n  acceleration: 1000\n  integration_step_ns: 0.3\n  window_ns: 2\n", "integration_step_ns: 0.3", "timing.integration_step_ns", "whole number of integration steps"},
+        InvalidCase{"window_missing", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n", "  model: analog\n  acceleration: 1000\n  integration_step_ns: 1\n  experiment_overhead: {configuration_us: 0, readout_ns_per_spike: 0, source: \"x\"}\n", "timing:", "timing.window_ns", "missing required key"},
+        InvalidCase{"window_fraction", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n", "  model: analog\n  acceleration: 1000\n  integration_step_ns: 1\n  window_ns: 3\n  experiment_overhead: {configuration_us: 0, readout_ns_per_spike: 0, source: \"x\"}\n", "window_ns: 3", "timing.window_ns", "whole number of clock cycles"},
+        InvalidCase{"step_not_dividing", "  model: barrier\n  barrier: {energy_pj: 0, latency_cycles: 150, source: \"bar\"}\n", "  model: analog\n  acceleration: 1000\n  integration_step_ns: 0.3\n  window_ns: 2\n  experiment_overhead: {configuration_us: 0, readout_ns_per_spike: 0, source: \"x\"}\n", "integration_step_ns: 0.3", "timing.integration_step_ns", "whole number of integration steps"},
         InvalidCase{"duplicate_key", "  height: 2\n", "  height: 2\n  height: 3\n", "height: 3", "mesh.height", "duplicate key"}),
     [](const auto& info) { return std::string(info.param.name); });
 
