@@ -46,10 +46,9 @@ inline size_t pack_rows(const std::vector<RowSource>& sources, uint32_t drivers,
     for (uint32_t c : cols) used[size_t(row) * words + c / 64] |= uint64_t{1} << (c % 64);
   };
   out.assign(sources.size(), RowSlot{});
-  bool labels_full = true;
   for (size_t i = 0; i < sources.size(); ++i) {
     const RowSource& src = sources[i];
-    bool placed = false;
+    bool placed = false, labels_full = true;
     for (uint32_t d = 0; d < drivers && !placed; ++d) {
       if (nlabels[d] == labels) continue;
       labels_full = false;
