@@ -271,8 +271,13 @@ class Mapper {
                          bytes(t.synaptic_memory.bytes),
                          bytes((cur.words - sl.word_cap) * t.synaptic_memory.word_bits / 8));
     } else {
-      what = fmt::format("{} input axons; a core of type '{}' has a fan-in of {} (short by {})",
-                         cur.axons.size(), t.name, sl.axon_cap, cur.axons.size() - sl.axon_cap);
+      const std::string cap = sl.layout.labelled_rows && sl.axon_cap == sl.layout.max_axons
+                                  ? fmt::format("{} synapse drivers x {} source labels = {} sources",
+                                                t.synapse_format.rows / 2, 1 << t.synapse_format.label_bits,
+                                                sl.axon_cap)
+                                  : fmt::format("a fan-in of {}", sl.axon_cap);
+      what = fmt::format("{} input axons (distinct sources); a core of type '{}' has {} (short by {})",
+                         cur.axons.size(), t.name, cap, cur.axons.size() - sl.axon_cap);
     }
     throw MapError(fmt::format("neuron {} of population '{}' alone needs {}", i,
                                net_.populations[cur.population].name, what));
