@@ -87,7 +87,7 @@ AdexCircuit adex_realise(const AnalogSetup& a, const ParamTable& params, uint32_
   c.delta_t = c.exponential ? std::max(v[kDeltaT], 1e-3) : 0.0;
   c.v_peak = v[kVPeak];
   c.v_reset = v[kVReset];
-  c.ref_substeps = uint32_t(std::max(0.0, std::round(v[kTRef] / a.substep_ms)));
+  c.t_ref = std::max(0.0, v[kTRef]);
   c.adapt_a = params.get(kA, neuron) != 0;
   c.adapt_b = params.get(kB, neuron) != 0;
   c.a = c.adapt_a ? v[kA] : 0.0;
@@ -116,7 +116,7 @@ AdexUnit::AdexUnit(std::vector<AdexCircuit> circuits, std::vector<uint32_t> ids,
   w_.assign(n, 0.0);
   ie_.assign(n, 0.0);
   ii_.assign(n, 0.0);
-  ref_.assign(n, 0);
+  ref_.assign(n, 0.0);
   sum_e_.assign(n, 0);
   sum_i_.assign(n, 0);
   decay_e_.resize(n);
@@ -132,35 +132,73 @@ void AdexUnit::step(uint64_t, const int64_t*, uint8_t*) {
   throw std::logic_error("AdexUnit is a continuous-time unit: use advance()");
 }
 
+// dv/dt and dw/dt of circuit c at (v, w) with synaptic inputs (ie, ii).
+struct Slope {
+  double dv, dw;
+};
+static Slope slope(const AdexCircuit& c, double v, double w, double ie, double ii) {
+  const double isyn = c.conductance ? ie * (c.e_rev_e - v) + ii * (c.e_rev_i - v) : ie - ii;
+  double drive = -c.g_l * (v - c.e_l) - w + isyn + c.i_offset;
+  if (c.exponential) drive += c.g_l * c.delta_t * std::exp(std::min((v - c.v_t) / c.delta_t, 50.0));
+  const double dw = c.adapt_a ? (c.a * (v - c.e_l) - w) / c.tau_w : -w / c.tau_w;
+  return {drive / c.c_m, dw};
+}
+
+// Heun's method (second order) for v and w over `dt`, from (v, w) with inputs (ie, ii) at the
+// start and (ie1, ii1) at the end.
+static void heun(const AdexCircuit& c, double dt, double& v, double& w, double ie, double ii,
+                 double ie1, double ii1) {
+  const Slope k1 = slope(c, v, w, ie, ii);
+  const Slope k2 = slope(c, v + dt * k1.dv, w + dt * k1.dw, ie1, ii1);
+  v += 0.5 * dt * (k1.dv + k2.dv);
+  w += 0.5 * dt * (k1.dw + k2.dw);
+}
+
+// One substep: Heun's method for v and w, exact decay of the inputs. A threshold crossing is
+// placed inside the substep by linear interpolation, and the refractory period and the
+// integration after it start there, so spike times carry no bias of up to a substep per
+// interval (the analog circuit is continuous; only the reported time is in whole substeps).
 void AdexUnit::substep(uint32_t i, uint64_t s, double in_e, double in_i,
                        std::vector<TimedSpike>& spikes) {
   const AdexCircuit& c = c_[i];
   ie_[i] += in_e * c.w_e;
   ii_[i] += in_i * c.w_i;
-  const double v = v_[i], w = w_[i];
-  const double isyn = c.conductance ? ie_[i] * (c.e_rev_e - v) + ii_[i] * (c.e_rev_i - v)
-                                    : ie_[i] - ii_[i];
-  double drive = -c.g_l * (v - c.e_l) - w + isyn + c.i_offset;
-  if (c.exponential) drive += c.g_l * c.delta_t * std::exp(std::min((v - c.v_t) / c.delta_t, 50.0));
-  const double dw = c.adapt_a ? h_ / c.tau_w * (c.a * (v - c.e_l) - w) : -h_ / c.tau_w * w;
-  double nv = v + h_ / c.c_m * drive;
-  if (noise_ > 0) {
-    nv += noise_ * sqrt_h_ * fast_normal_draw(CounterRng{noise_seed_, 0}, ids_[i], s, DrawPurpose::noise);
-  }
+  const double ie0 = ie_[i], ii0 = ii_[i];
+  const double ie1 = ie0 * decay_e_[i], ii1 = ii0 * decay_i_[i];
+  double v = v_[i], w = w_[i];
+  double free = h_;   // time of this substep not spent refractory
   if (ref_[i] > 0) {
-    --ref_[i];
-    nv = c.v_reset;
+    const double held = std::min(ref_[i], h_);
+    ref_[i] -= held;
+    free = h_ - held;
+    v = c.v_reset;
   }
-  w_[i] = w + dw;
-  ie_[i] *= decay_e_[i];
-  ii_[i] *= decay_i_[i];
-  if (nv >= c.v_peak) {
+  const double v0 = v;
+  if (free > 0) heun(c, free, v, w, ie0, ii0, ie1, ii1);
+  else w += h_ * slope(c, v, w, ie0, ii0).dw;
+  if (free > 0 && noise_ > 0) {
+    v += noise_ * std::sqrt(free) * fast_normal_draw(CounterRng{noise_seed_, 0}, ids_[i], s, DrawPurpose::noise);
+  }
+  if (v >= c.v_peak || std::isnan(v)) {
+    // Crossed at a fraction f of the free time; reset, adapt, and spend the rest refractory
+    // (and integrating once the refractory period is over).
+    const double f = std::isnan(v) || v <= v0 ? 1.0 : std::clamp((c.v_peak - v0) / (v - v0), 0.0, 1.0);
+    const double rest = (1.0 - f) * free;
     spikes.push_back({s, i});
-    nv = c.v_reset;
-    w_[i] += c.b;
-    ref_[i] = c.ref_substeps;
+    v = c.v_reset;
+    w += c.b;
+    const double ref = c.t_ref;
+    if (rest > ref) {
+      heun(c, rest - ref, v, w, ie1, ii1, ie1, ii1);
+      ref_[i] = 0;
+    } else {
+      ref_[i] = ref - rest;
+    }
   }
-  v_[i] = nv;
+  v_[i] = v;
+  w_[i] = w;
+  ie_[i] = ie1;
+  ii_[i] = ii1;
 }
 
 void AdexUnit::advance(uint64_t from, uint64_t to, const TimedEvent* ev, size_t n,

@@ -13,13 +13,18 @@
 //   1. the synaptic events of this substep add weight x w_e (or w_i) to the input (pA for
 //      current-based, nS for conductance-based inputs); events of one substep are summed as
 //      integers first, so their order never matters;
-//   2. I = I_e - I_i (current) or g_e (E_e - v) + g_i (E_i - v) (conductance), from the
-//      inputs after step 1;
-//      dv = h / C (-g_L (v - E_L) + g_L dT exp((v - V_T) / dT) - w + I + I_offset)
-//      dw = h / tau_w (a (v - E_L) - w)
-//      v += dv (held at V_reset while refractory), w += dw, both from the old values; then
-//      v += sigma sqrt(h) N(0, 1) when noise is on; the inputs decay by exp(-h / tau_syn);
-//   3. v >= V_peak: spike at this substep, v = V_reset, w += b, refractory for t_ref.
+//   2. with I = I_e - I_i (current) or g_e (E_e - v) + g_i (E_i - v) (conductance):
+//        dv/dt = (-g_L (v - E_L) + g_L dT exp((v - V_T) / dT) - w + I + I_offset) / C
+//        dw/dt = (a (v - E_L) - w) / tau_w
+//      v and w advance by Heun's method (second order: the slopes at the start and at the
+//      Euler-predicted end of the substep, averaged; the inputs at the end are the decayed ones);
+//      v is held at V_reset while refractory; v += sigma sqrt(h) N(0, 1) when noise is on; the
+//      inputs decay by exp(-h / tau_syn);
+//   3. v >= V_peak: spike at this substep, v = V_reset, w += b, refractory for t_ref. The
+//      crossing is placed inside the substep by linear interpolation; the refractory period
+//      starts there and integration resumes mid-substep when it ends, so spike intervals carry
+//      no bias of up to a substep each (the circuit is continuous; the reported time is the
+//      substep of the crossing).
 // A target of exactly 0 for dT, a or b switches that part of the circuit off (the exponential
 // term, the subthreshold or the spike-triggered adaptation): the digital enable bits of the
 // circuit, free of mismatch. dT = 0 with a = b = 0 is a LIF neuron.
@@ -86,7 +91,7 @@ struct AdexCircuit {
   double c_m = 200, g_l = 10, e_l = -70, v_t = -50, delta_t = 2, v_peak = 0, v_reset = -58;
   double a = 0, b = 0, tau_w = 100, tau_e = 5, tau_i = 5, i_offset = 0, w_e = 0, w_i = 0;
   double e_rev_e = 0, e_rev_i = -80;
-  uint32_t ref_substeps = 0;
+  double t_ref = 0;   // ms
   bool conductance = false, exponential = true, adapt_a = false, adapt_b = false;
 };
 
@@ -126,7 +131,7 @@ class AdexUnit final : public NeuronUnit {
   double h_ = 0, sqrt_h_ = 0, noise_ = 0;
   uint64_t noise_seed_ = 0;
   std::vector<double> v_, w_, ie_, ii_, decay_e_, decay_i_;
-  std::vector<uint32_t> ref_;
+  std::vector<double> ref_;   // refractory time left, ms
   std::vector<int64_t> sum_e_, sum_i_;
 };
 

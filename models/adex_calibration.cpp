@@ -61,7 +61,7 @@ std::vector<double> measure_adex(const AnalogSetup& a, const std::vector<Calibra
   double tau = 0;
   for (size_t i = 0; i < n; ++i) tau = std::max(tau, target(t[i], kTauM));
   if (p == kVReset) {
-    for (auto& x : c) x.ref_substeps = std::max<uint32_t>(x.ref_substeps, 4);
+    for (auto& x : c) x.t_ref = std::max(x.t_ref, 4 * a.substep_ms);
     for (auto& x : c) x.v_peak = x.e_l + 1000;   // the threshold, reached by a forced excursion
     AdexUnit u(c, ids_of(t), a);
     for (size_t i = 0; i < n; ++i) u.set_v(uint32_t(i), c[i].v_peak + 1);

@@ -46,7 +46,7 @@ TEST(Adex, LifSpikeTimesMatchTheClosedForm) {
   // v(t) = Vinf + (V0 - Vinf) exp(-t / tau), Vinf = E_L + I / g_L: first spike at
   // tau ln((Vinf - V0) / (Vinf - theta)); then every t_ref + tau ln((Vinf - Vr) / (Vinf - theta)).
   AdexCircuit c = lif(10, -70, -50, -65, 500);
-  c.ref_substeps = 2000;  // 2 ms
+  c.t_ref = 2;
   AdexUnit u({c}, {0}, setup());
   std::vector<TimedSpike> spikes;
   u.advance(0, 200000, nullptr, 0, spikes);
@@ -97,7 +97,7 @@ TEST(Adex, SpikeTriggeredAdaptationDecaysWithTauW) {
 TEST(Adex, MembraneNoiseHasTheOrnsteinUhlenbeckVariance) {
   // dv = -(v - E) / tau dt + sigma dW: stationary variance sigma^2 tau / 2.
   const double sigma = 0.5, tau = 5;
-  std::vector<AdexCircuit> c(4000, lif(tau, -70, 0, -70, 0));
+  std::vector<AdexCircuit> c(1500, lif(tau, -70, 0, -70, 0));
   std::vector<uint32_t> ids(c.size());
   for (uint32_t i = 0; i < ids.size(); ++i) ids[i] = i;
   AdexUnit u(c, ids, setup(sigma));
@@ -108,7 +108,7 @@ TEST(Adex, MembraneNoiseHasTheOrnsteinUhlenbeckVariance) {
   m /= double(c.size());
   const double var = m2 / double(c.size()) - m * m;
   EXPECT_NEAR(m, 0.0, 0.05);
-  EXPECT_NEAR(var, sigma * sigma * tau / 2, 0.1 * sigma * sigma * tau / 2);
+  EXPECT_NEAR(var, sigma * sigma * tau / 2, 0.12 * sigma * sigma * tau / 2);
 }
 
 TEST(Adex, EventsOfOneSubstepSumInAnyOrder) {
