@@ -24,7 +24,7 @@ ContinuousSim::ContinuousSim(const Network& net, const ExpandedNetwork& ex, Cont
     const auto& t = ex.tables[k];
     (t.from.is_input ? input_out_ : pop_out_)[t.from.index].push_back(k);
   }
-  cursor_.assign(net.inputs.size(), 0);
+  for (uint32_t s = 0; s < net.inputs.size(); ++s) inputs_.emplace_back(net.inputs[s], s, tm_.substep_bio_ns);
 }
 
 // Events of source `pre` of table `table`, handed to the fabric at cycle `ready`.
@@ -45,14 +45,12 @@ void ContinuousSim::deliver(uint32_t table, uint32_t pre, int64_t src_core, uint
 void ContinuousSim::inputs_until(uint64_t end_substep) {
   const uint64_t k = tm_.substeps_per_cycle;
   const uint64_t window_start = t_ * tm_.window_cycles;
-  for (uint32_t s = 0; s < net_.inputs.size(); ++s) {
-    const auto& spikes = net_.inputs[s].spikes;
-    size_t& i = cursor_[s];
-    for (; i < spikes.size(); ++i) {
-      const uint64_t at = uint64_t(std::llround(double(spikes[i].time_ns) / tm_.substep_bio_ns));
-      if (at >= end_substep) break;
+  for (uint32_t s = 0; s < inputs_.size(); ++s) {
+    uint32_t index = 0;
+    uint64_t at = 0;
+    while (inputs_[s].next(end_substep, index, at)) {
       ++counters_.input_spikes;
-      for (uint32_t table : input_out_[s]) deliver(table, spikes[i].index, -1, std::max(window_start, at / k + 1));
+      for (uint32_t table : input_out_[s]) deliver(table, index, -1, std::max(window_start, at / k + 1));
     }
   }
 }

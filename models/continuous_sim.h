@@ -19,6 +19,7 @@
 #include "models/functional_sim.h"
 #include "models/network.h"
 #include "models/neuron_unit.h"
+#include "models/timed_input.h"
 
 namespace neuromesh::models {
 
@@ -68,7 +69,7 @@ class ContinuousSim {
   uint64_t t_ = 0;
   std::vector<Pop> pops_;
   std::vector<std::vector<uint32_t>> pop_out_, input_out_;   // tables by source
-  std::vector<size_t> cursor_;                               // per input: next spike
+  std::vector<TimedInput> inputs_;
   FunctionalCounters counters_;
 };
 

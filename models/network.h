@@ -45,6 +45,8 @@ struct InputSource {
   Shape shape;
   std::vector<InputSpike> spikes;   // explicit and CSV spikes, sorted by (time, step, index)
   bool timed = false;               // spikes carry biological times (spike_times), not steps
+  double background_hz = 0;         // timed: on-chip background generators, one per neuron
+  bool background_regular = false;  // ... regular instead of Poisson
   bool poisson = false;
   double rate = 0.0;                // poisson: spike probability per neuron per step
   uint64_t seed = 0;

@@ -32,6 +32,23 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
 
 void check_analog_params(const Loaded& l) {
   const auto& registry = models::NeuronModelRegistry::instance();
+  uint32_t generators = 0;
+  for (const auto& in : l.net.inputs) {
+    if (in.background_hz <= 0) continue;
+    generators += in.size;
+    const double mevents = in.background_hz * l.chip.timing.acceleration / 1e6;
+    if (mevents > l.chip.timing.generator_max_mevents) {
+      throw map::MapError(fmt::format(
+          "input '{}': {} Hz of biological time is {} MEvent/s per generator at {}x; a background "
+          "generator reaches at most {} MEvent/s (timing.background_generators.max_mevents_per_s)",
+          in.name, in.background_hz, mevents, l.chip.timing.acceleration, l.chip.timing.generator_max_mevents));
+    }
+  }
+  if (generators > l.chip.timing.generators) {
+    throw map::MapError(fmt::format(
+        "the background inputs need {} generators (one per neuron); the chip has {} "
+        "(timing.background_generators.count)", generators, l.chip.timing.generators));
+  }
   for (uint32_t p = 0; p < l.net.populations.size(); ++p) {
     const auto& pop = l.net.populations[p];
     if (!registry.get(pop.model).continuous || pop.size == 0) continue;

@@ -150,7 +150,9 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
               [&](uint32_t a, uint32_t b) { return cores_[a]->first < cores_[b]->first; });
   }
   for (const auto& in : net.inputs) inputs_.emplace_back(in);
-  timed_cursor_.assign(net.inputs.size(), 0);
+  if (analog_.substeps_per_cycle) {
+    for (uint32_t s = 0; s < net.inputs.size(); ++s) timed_inputs_.emplace_back(net.inputs[s], s, analog_.substep_bio_ns);
+  }
   spiked_.resize(net.populations.size());
   spiked_at_.resize(net.populations.size());
 }
@@ -591,15 +593,12 @@ void ChipModel::begin_window() {
 void ChipModel::send_timed_inputs() {
   const uint64_t k = analog_.substeps_per_cycle;
   const uint64_t end_substep = window_end() * k;
-  for (uint32_t s = 0; s < net_.inputs.size(); ++s) {
-    const auto& spikes = net_.inputs[s].spikes;
+  for (uint32_t s = 0; s < timed_inputs_.size(); ++s) {
     const auto& routes = pl_.input_routes[s];
-    size_t& i = timed_cursor_[s];
-    for (; i < spikes.size(); ++i) {
-      const uint64_t at = uint64_t(std::llround(double(spikes[i].time_ns) / analog_.substep_bio_ns));
-      if (at >= end_substep) break;
+    uint32_t j = 0;
+    uint64_t at = 0;
+    while (timed_inputs_[s].next(end_substep, j, at)) {
       ++input_spikes_;
-      const uint32_t j = spikes[i].index;
       for (uint64_t r = routes.row[j]; r < routes.row[j + 1]; ++r) {
         const map::Route& rt = routes.routes[r];
         const auto& dst = chip_.cores[rt.core];

@@ -18,6 +18,7 @@
 #include "models/input_stage.h"
 #include "models/network.h"
 #include "models/neuron_unit.h"
+#include "models/timed_input.h"
 #include "models/noc/mesh_noc.h"
 #include "sim/config/chip_config.h"
 #include "sim/map/mapper.h"
@@ -257,7 +258,7 @@ class ChipModel {
   AnalogClock analog_;
   std::vector<models::AnalogSetup> setups_;   // per core type (analog chips)
   const models::AdexCalibration* calibration_ = nullptr;
-  std::vector<size_t> timed_cursor_;
+  std::vector<models::TimedInput> timed_inputs_;   // analog: per input source
   size_t packets_base_ = 0;                   // analog: packets sent before this window   // per input source: next timed spike
   uint16_t spike_flits_ = 1, graded_flits_ = 2;
   uint64_t t_ = 0, start_ = 0;

@@ -120,6 +120,9 @@ struct TimingConfig {
   double configuration_us = 0;    // writing the configuration before the run
   double readout_ns_per_spike = 0;  // reading each recorded spike back
   std::string overhead_source;
+  // analog: on-chip background spike generators (inputs with `background:`)
+  uint32_t generators = 0;
+  double generator_max_mevents = 0;   // per generator, MEvent/s of hardware time
 };
 
 struct ChipConfig {

@@ -378,7 +378,7 @@ class ChipLoader {
 
   void read_timing(const Value& v) {
     Map m = v.as_map({"model", "barrier", "tick_ns", "acceleration", "integration_step_ns",
-                      "window_ns", "experiment_overhead"});
+                      "window_ns", "experiment_overhead", "background_generators"});
     const std::string model = m.req("model", "one of " + yaml::join(kTimingModels))
                                   .as_choice(kTimingModels);
     std::vector<std::string> own;
@@ -390,7 +390,8 @@ class ChipLoader {
       own = {"tick_ns"};
     } else {
       c_.timing.model = TimingModel::analog;
-      own = {"acceleration", "integration_step_ns", "window_ns", "experiment_overhead"};
+      own = {"acceleration", "integration_step_ns", "window_ns", "experiment_overhead",
+             "background_generators"};
     }
     for (const auto& k : m.keys()) {
       if (k != "model" && std::find(own.begin(), own.end(), k) == own.end()) {
@@ -434,6 +435,11 @@ class ChipLoader {
     c_.timing.configuration_us = ov.req("configuration_us", "a number of us").as_number(0.0, 1e12);
     c_.timing.readout_ns_per_spike = ov.req("readout_ns_per_spike", "a number of ns").as_number(0.0, 1e12);
     c_.timing.overhead_source = ov.req("source", "where the figures come from").as_string();
+    Map bg = m.req("background_generators", "a mapping with count, max_mevents_per_s, source")
+                 .as_map({"count", "max_mevents_per_s", "source"});
+    c_.timing.generators = uint32_t(bg.req("count", "an integer").as_uint(0, 1u << 20));
+    c_.timing.generator_max_mevents = bg.req("max_mevents_per_s", "a rate in MEvent/s").as_number(0.0, 1e9);
+    bg.req("source", "where the figures come from").as_string();
     const Value win = m.req("window_ns", "a window length in ns of hardware time");
     c_.timing.window_ns = win.as_number(1e-6, 1e12);
     const double w = c_.timing.window_ns / c_.clock.cycle_ns;

@@ -223,16 +223,22 @@ class NetworkLoader {
   }
 
   void input(const Value& v) {
-    Map m = v.as_map({"name", "size", "shape", "spikes", "spike_times", "poisson", "csv"});
+    Map m = v.as_map({"name", "size", "shape", "spikes", "spike_times", "background", "poisson", "csv"});
     models::InputSource src;
     const Value name = m.req("name", "an input name");
     src.name = name.as_string();
     new_name(name, src.name);
     src.size = uint32_t(m.req("size", "an integer").as_uint(1, kMaxGroupSize));
     src.shape = shape(m, src.size);
-    const std::string kind = m.one_of({"spikes", "spike_times", "poisson", "csv"});
+    const std::string kind = m.one_of({"spikes", "spike_times", "background", "poisson", "csv"});
     const Value body = m.req(kind, "");
-    if (kind == "spike_times") {
+    if (kind == "background") {
+      Map bm = body.as_map({"rate_hz", "mode", "seed"});
+      src.timed = true;
+      src.background_hz = bm.req("rate_hz", "a rate in Hz of biological time").as_number(1e-3, 1e9);
+      if (auto mode = bm.opt("mode")) src.background_regular = mode->as_choice({"poisson", "regular"}) == "regular";
+      src.seed = seed_for(bm.opt("seed"), "inputs." + src.name);
+    } else if (kind == "spike_times") {
       src.timed = true;
       for (const auto& e : body.as_list()) {
         const auto f = e.as_list(2);

@@ -145,6 +145,31 @@ projections:
   - {from: in, to: p, one_to_one: {weight: 1}}"
     expect_refusal "gives spikes by step, but 'p' \(bss2_adex\) runs in continuous time"
     ;;
+  background)
+    # On-chip generators: a regular one at 200 Hz gives an event every 5 ms (199 before 1 s,
+    # the first at 5 ms); a Poisson one 200 +- 3 sqrt(200) per neuron; at most 8 generators and
+    # 125 MEvent/s each (125 kHz of biological time at 1000x).
+    lif_net 2 "inputs:
+  - {name: bg, size: 2, background: {rate_hz: 200, mode: regular}}
+projections:
+  - {from: bg, to: p, one_to_one: {weight: 1}}"
+    sed -i 's/i_offset: 400/i_offset: 0/' "$tmp/net.yaml"
+    run --network "$tmp/net.yaml" --steps 1000 --out "$tmp/r"
+    grep -q " 398 input spikes" "$tmp/log" || { cat "$tmp/log"; fail "regular generators: expected 2 x 199 events"; }
+    sed -i 's/mode: regular/mode: poisson/' "$tmp/net.yaml"
+    run --network "$tmp/net.yaml" --steps 1000 --out "$tmp/p"
+    n=$(sed -n 's/.* \([0-9]*\) input spikes.*/\1/p' "$tmp/log")
+    [ "$n" -ge 315 ] && [ "$n" -le 485 ] || fail "Poisson generators: $n events, expected 400 +- 85"
+    run --network "$tmp/net.yaml" --steps 1000 --mode cycle --out "$tmp/c"
+    [ "$(json "$tmp/c/report.json" "r['totals']['input_spikes']")" = "$n" ] || fail "the chip's generators differ from the functional mode's"
+    sed -i 's/rate_hz: 200/rate_hz: 200000/' "$tmp/net.yaml"
+    expect_refusal "input 'bg': 200000 Hz of biological time is 200 MEvent/s per generator at 1000x; a background generator reaches at most 125 MEvent/s"
+    lif_net 9 "inputs:
+  - {name: bg, size: 9, background: {rate_hz: 10}}
+projections:
+  - {from: bg, to: p, one_to_one: {weight: 1}}"
+    expect_refusal "the background inputs need 9 generators \(one per neuron\); the chip has 8"
+    ;;
   *) fail "unknown check $check" ;;
 esac
 echo "ok: $check"
