@@ -62,6 +62,75 @@ Spread spread(const std::vector<models::CalibrationTarget>& t, const std::vector
   return s;
 }
 
+// Firing rate (Hz) of a LIF circuit under constant current: 1 / (t_ref + tau ln((Vinf - Vr) /
+// (Vinf - theta))), Vinf = E_L + I tau / C; 0 when Vinf does not reach theta.
+double lif_rate(double e_l, double v_reset, double v_peak, double tau_m, double i, double c_m, double t_ref) {
+  const double vinf = e_l + i * tau_m / c_m;
+  if (vinf <= v_peak) return 0;
+  return 1000.0 / (t_ref + tau_m * std::log((vinf - v_reset) / (vinf - v_peak)));
+}
+
+// The rate spread a population of tonic LIF neurons (no exponential term, no adaptation, driven
+// by i_offset) should show after calibration: first-order propagation of each parameter's spread
+// through lif_rate, with the measured residuals for the calibrated parameters and the config's
+// mismatch spreads for i_offset and t_ref (not calibrated).
+struct RatePrediction {
+  bool applies = false;
+  double mean = 0, sd = 0;
+};
+RatePrediction predict_rates(const Loaded& l, uint32_t type, const Used& u,
+                             const models::CalibrationResult& r, uint32_t pop) {
+  using namespace models;
+  RatePrediction out;
+  const auto& params = l.net.populations[pop].params;
+  std::vector<size_t> mine;
+  for (size_t i = 0; i < u.targets.size(); ++i)
+    if (u.targets[i].params == &params) mine.push_back(i);
+  if (mine.empty()) return out;
+  const uint32_t n0 = u.targets[mine[0]].neuron;
+  for (uint32_t p = 0; p < kAdexParams; ++p) {
+    for (size_t i : mine)
+      if (params.get(p, u.targets[i].neuron) != params.get(p, n0)) return out;   // one shared set
+  }
+  if (params.get(kDeltaT, n0) != 0 || params.get(kA, n0) != 0 || params.get(kB, n0) != 0) return out;
+  const auto& range = l.chip.core_types[type].neuron_model.analog.capmem;
+  double x[7] = {adex_target(params, kEL, n0), adex_target(params, kVReset, n0), adex_target(params, kVPeak, n0),
+                 adex_target(params, kTauM, n0), adex_target(params, kIOffset, n0), adex_target(params, kCm, n0),
+                 adex_target(params, kTRef, n0)};
+  const uint32_t which[4] = {kEL, kVReset, kVPeak, kTauM};
+  double sd[7] = {0, 0, 0, 0, 0, 0, 0};
+  for (int k = 0; k < 4; ++k) {
+    double m = 0, m2 = 0;
+    for (size_t i : mine) {
+      const double e = r.after[i][which[k]] - x[k];
+      m += e, m2 += e * e;
+    }
+    m /= double(mine.size());
+    sd[k] = std::sqrt(std::max(0.0, m2 / double(mine.size()) - m * m));
+  }
+  sd[4] = std::hypot(range[kIOffset].gain_spread * x[4], range[kIOffset].offset_spread);
+  sd[6] = std::hypot(range[kTRef].gain_spread * x[6], range[kTRef].offset_spread);
+  auto rate = [&](const double* y) { return lif_rate(y[0], y[1], y[2], y[3], y[4], y[5], y[6]); };
+  out.mean = rate(x);
+  if (out.mean <= 0) return out;
+  double var = 0;
+  for (int k = 0; k < 7; ++k) {
+    if (sd[k] == 0) continue;
+    double y[7];
+    std::copy(x, x + 7, y);
+    const double d = 1e-4 * std::max(1.0, std::fabs(x[k]));
+    y[k] = x[k] + d;
+    const double up = rate(y);
+    y[k] = x[k] - d;
+    const double down = rate(y);
+    const double g = (up - down) / (2 * d);
+    var += g * g * sd[k] * sd[k];
+  }
+  out.applies = true;
+  out.sd = std::sqrt(var);
+  return out;
+}
+
 std::string header(const Loaded& l, uint32_t type) {
   return fmt::format("# neuromesh calibration: chip '{}' core type '{}' sample {} network '{}'\n",
                      l.chip.name, l.chip.core_types[type].name,
@@ -115,7 +184,18 @@ int calibrate_command(const CalibrateOptions& o) {
                           a.mean, a.sd, a.worst);
       first = false;
     }
-    json += "\n    }}";
+    json += "\n    }, \"predicted_rates\": {";
+    bool first_pop = true;
+    for (uint32_t pop = 0; pop < l.net.populations.size(); ++pop) {
+      const RatePrediction pr = predict_rates(l, type, u, r, pop);
+      if (!pr.applies) continue;
+      std::cout << fmt::format("  predicted rate of '{}' after calibration: {:.4g} +- {:.3g} Hz (sd over neurons)\n",
+                               l.net.populations[pop].name, pr.mean, pr.sd);
+      json += fmt::format("{}\"{}\": {{\"mean_hz\": {:.6g}, \"sd_hz\": {:.6g}}}", first_pop ? "" : ", ",
+                          l.net.populations[pop].name, pr.mean, pr.sd);
+      first_pop = false;
+    }
+    json += "}}";
   }
   json += "\n  ]\n}\n";
   out.write((std::filesystem::path(o.out) / "calibration.csv").string(), csv);

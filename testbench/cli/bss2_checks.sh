@@ -97,6 +97,22 @@ case "$check" in
     run --network "$tmp/net.yaml" --steps 1000 --out "$tmp/k" --calibration "$tmp/cal/calibration.csv"
     su=$(rate_sd "$tmp/u/spikes.csv" 64); sk=$(rate_sd "$tmp/k/spikes.csv" 64)
     /usr/bin/python3 -c "import sys; sys.exit(0 if $sk < 0.5 * $su else 1)" || fail "rate spread $su -> $sk"
+    # The rates fall within the spread the calibration report predicts (first-order propagation
+    # of the residual and uncalibrated spreads through the LIF rate formula).
+    pm=$(json "$tmp/cal/calibration.json" "r['core_types'][0]['predicted_rates']['p']['mean_hz']")
+    ps=$(json "$tmp/cal/calibration.json" "r['core_types'][0]['predicted_rates']['p']['sd_hz']")
+    /usr/bin/python3 - "$tmp/k/spikes.csv" "$pm" "$ps" <<'PY' || fail "rates outside the predicted spread"
+import sys, statistics, collections
+rows = open(sys.argv[1]).read().split()[1:]
+c = collections.Counter(r.split(',')[2] for r in rows)
+rates = [c.get(str(i), 0) for i in range(64)]        # spikes in 1 s = Hz
+pm, ps = float(sys.argv[2]), float(sys.argv[3])
+m, s = statistics.mean(rates), statistics.pstdev(rates)
+print(f"measured {m:.2f} +- {s:.2f} Hz, predicted {pm:.2f} +- {ps:.2f} Hz")
+ok = abs(m - pm) <= 3 * ps / 8 + 1 and 0.6 * ps <= s <= 1.6 * ps
+ok = ok and all(abs(r - pm) <= 4 * ps + 1 for r in rates)
+sys.exit(0 if ok else 1)
+PY
     expect_refusal "made for another chip, chip sample or network" --calibration "$tmp/cal/calibration.csv" \
       --set core_types.half.neuron_model.analog.mismatch_seed=5
     sed -i 's/^half\[0\],3,tau_m,10.000,/half[0],3,tau_m,11.000,/' "$tmp/cal/calibration.csv"
