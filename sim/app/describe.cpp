@@ -118,8 +118,23 @@ std::string describe_chip(const config::ChipConfig& c) {
       break;
     case config::TimingModel::analog:
       line(fmt::format("timing    continuous analog time, {:.4g}x faster than biology, "
-                       "integration step {:.4g} ns",
-                       c.timing.acceleration, c.timing.integration_step_ns));
+                       "integration step {:.4g} ns; cores advance one clock cycle at a time; "
+                       "reported windows of {:.6g} ns ({:.6g} ms biological)",
+                       c.timing.acceleration, c.timing.integration_step_ns, c.timing.window_ns,
+                       c.timing.window_ns * c.timing.acceleration / 1e6));
+      line(fmt::format("          {} background generators, {:.4g} MEvent/s each; experiment "
+                       "overhead {:.4g} us + {:.4g} ns per spike read out ({})",
+                       c.timing.generators, c.timing.generator_max_mevents, c.timing.configuration_us,
+                       c.timing.readout_ns_per_spike, source_text(c.timing.overhead_source)));
+      for (const auto& t : c.core_types) {
+        const auto& a = t.neuron_model.analog;
+        if (!a.present) continue;
+        line(fmt::format("analog    core type '{}': mismatch {} (chip sample {}), membrane noise {:.4g} "
+                         "mV/sqrt(ms), {}-bit capmem, synapse drivers {} x >= {:.4g} ns",
+                         t.name, a.mismatch ? "on" : "off", a.mismatch_seed, a.noise,
+                         t.neuron_model.widths.at("capmem"), t.synapse_format.rows / 2,
+                         t.synapse_format.driver_interval_ns));
+      }
       break;
   }
 
