@@ -168,14 +168,15 @@ void AdexUnit::substep(uint32_t i, uint64_t s, double in_e, double in_i,
   double v = v_[i], w = w_[i];
   double free = h_;   // time of this substep not spent refractory
   if (ref_[i] > 0) {
+    // v is held; w keeps adapting over the held part (v_reset is constant there).
     const double held = std::min(ref_[i], h_);
     ref_[i] -= held;
     free = h_ - held;
     v = c.v_reset;
+    w += held * slope(c, v, w, ie0, ii0).dw;
   }
   const double v0 = v;
   if (free > 0) heun(c, free, v, w, ie0, ii0, ie1, ii1);
-  else w += h_ * slope(c, v, w, ie0, ii0).dw;
   if (free > 0 && noise_ > 0) {
     v += noise_ * std::sqrt(free) * fast_normal_draw(CounterRng{noise_seed_, 0}, ids_[i], s, DrawPurpose::noise);
   }

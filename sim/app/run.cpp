@@ -10,6 +10,7 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <tuple>
 
 #include "models/connectivity.h"
 #include "models/continuous_sim.h"
@@ -268,11 +269,22 @@ double simulate(const RunOptions& o, const config::ChipConfig& chip, const model
   Progress progress("step", o.steps, o.progress);
   for (uint64_t t = 0; t < o.steps; ++t) {
     sim.step();
-    for (uint32_t p = 0; p < net.populations.size(); ++p) {
-      const auto& idx = sim.spiked(p);
-      for (size_t n = 0; n < idx.size(); ++n) {
-        const std::string when = tb.analog ? tb.ms(sim.spike_substeps(p)[n]) : std::to_string(t);
-        fmt::format_to(std::back_inserter(spikes.buf()), "{},{},{}\n", when, net.populations[p].name, idx[n]);
+    if (tb.analog) {
+      // In time order across populations, so that the rows do not depend on the window length.
+      std::vector<std::tuple<uint64_t, uint32_t, uint32_t>> all;
+      for (uint32_t p = 0; p < net.populations.size(); ++p) {
+        const auto& idx = sim.spiked(p);
+        for (size_t n = 0; n < idx.size(); ++n) all.emplace_back(sim.spike_substeps(p)[n], p, idx[n]);
+      }
+      std::sort(all.begin(), all.end());
+      for (const auto& [at, p, i] : all) {
+        fmt::format_to(std::back_inserter(spikes.buf()), "{},{},{}\n", tb.ms(at), net.populations[p].name, i);
+      }
+    } else {
+      for (uint32_t p = 0; p < net.populations.size(); ++p) {
+        for (uint32_t i : sim.spiked(p)) {
+          fmt::format_to(std::back_inserter(spikes.buf()), "{},{},{}\n", t, net.populations[p].name, i);
+        }
       }
     }
     // Analog probes are sampled at the end of each window.
@@ -351,6 +363,10 @@ int finish_cycle(const RunOptions& o, const Loaded& l, Cycle& cycle, chip::ChipT
 int run_command(const RunOptions& o) {
   check_options(o);
   Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides);
+  if (o.neuron_backend == "rtl" && chip::analog_clock(l.chip).substeps_per_cycle) {
+    throw map::MapError("--neuron-backend rtl: there is no RTL unit of an analog neuron (" + l.chip.name +
+                        " is an analog chip); the RTL backend runs Loihi-style LIF cores");
+  }
   if (!o.calibration.empty()) {
     if (chip::analog_clock(l.chip).substeps_per_cycle == 0) {
       throw map::MapError("--calibration applies to analog chips; '" + l.chip.name + "' is digital");
