@@ -18,27 +18,36 @@ ContinuousSim::ContinuousSim(const Network& net, const ExpandedNetwork& ex, Cont
     slice.circuits = tm_.circuits[p].data();
     pops_[p].unit = model.make(slice);
   }
-  pop_out_.resize(net.populations.size());
-  input_out_.resize(net.inputs.size());
-  for (uint32_t k = 0; k < ex.tables.size(); ++k) {
-    const auto& t = ex.tables[k];
-    (t.from.is_input ? input_out_ : pop_out_)[t.from.index].push_back(k);
-  }
+  free_.assign(tm_.cores + 1, 0);
   for (uint32_t s = 0; s < net.inputs.size(); ++s) inputs_.emplace_back(net.inputs[s], s, tm_.substep_bio_ns);
 }
 
-// Events of source `pre` of table `table`, handed to the fabric at cycle `ready`.
-void ContinuousSim::deliver(uint32_t table, uint32_t pre, int64_t src_core, uint64_t ready) {
+// The packets of source neuron `pre`, ready at cycle `ready` at core `src_core` (-1: host).
+void ContinuousSim::send(const ContinuousTiming::Routes& routes, uint32_t pre, int64_t src_core,
+                         uint64_t ready) {
+  uint64_t& free = free_[src_core < 0 ? tm_.cores : uint32_t(src_core)];
+  for (uint64_t r = routes.row[pre]; r < routes.row[pre + 1]; ++r) {
+    const uint64_t sent = std::max(ready, free);
+    free = sent + tm_.packet_flits;
+    deliver(routes.routes[r].table, pre, src_core, routes.routes[r].core, sent);
+  }
+}
+
+// The events of source `pre` of table `table` onto core `dst_core`, sent at cycle `sent`.
+void ContinuousSim::deliver(uint32_t table, uint32_t pre, int64_t src_core, uint32_t dst_core,
+                            uint64_t sent) {
   const SynapseTable& t = ex_.tables[table];
   Pop& dst = pops_[t.to];
   const auto& core_of = tm_.core_of[t.to];
+  const uint64_t lat = src_core < 0 ? tm_.host_latency[dst_core]
+                                    : tm_.latency[uint64_t(src_core) * tm_.cores + dst_core];
+  const uint64_t at = (sent + lat) * tm_.substeps_per_cycle;
   for (uint64_t s = t.row[pre]; s < t.row[pre + 1]; ++s) {
     const Synapse& syn = t.synapses[s];
-    const uint32_t d = core_of[syn.post];
-    const uint64_t lat = src_core < 0 ? tm_.host_latency[d] : tm_.latency[uint64_t(src_core) * tm_.cores + d];
-    dst.pending.push(TimedEvent{(ready + lat) * tm_.substeps_per_cycle, syn.post, syn.channel, syn.weight});
+    if (core_of[syn.post] != dst_core) continue;
+    dst.pending.push(TimedEvent{at, syn.post, syn.channel, syn.weight});
+    ++counters_.synaptic_ops;
   }
-  counters_.synaptic_ops += t.row[pre + 1] - t.row[pre];
 }
 
 // Input spikes before `end_substep` enter the fabric.
@@ -50,7 +59,7 @@ void ContinuousSim::inputs_until(uint64_t end_substep) {
     uint64_t at = 0;
     while (inputs_[s].next(end_substep, index, at)) {
       ++counters_.input_spikes;
-      for (uint32_t table : input_out_[s]) deliver(table, index, -1, std::max(window_start, at / k + 1));
+      send(tm_.input_routes[s], index, -1, std::max(window_start, at / k + 1));
     }
   }
 }
@@ -77,7 +86,7 @@ void ContinuousSim::step() {
       counters_.neuron_updates += p.unit->size();
       for (size_t n = before; n < p.out.size(); ++n) {
         const uint32_t i = p.out[n].neuron;
-        for (uint32_t table : pop_out_[pi]) deliver(table, i, tm_.core_of[pi][i], c + 1);
+        send(tm_.population_routes[pi], i, tm_.core_of[pi][i], c + 1);
       }
     }
   }

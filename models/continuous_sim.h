@@ -4,9 +4,12 @@
 // chip has no contention, its cycle-accurate run gives the same spikes (docs/architecture.md).
 //
 // Timing, in integration substeps (k per clock cycle): a neuron spiking at substep s hands its
-// event to the fabric at cycle floor(s / k) + 1; it reaches a neuron on core d from core c after
-// latency[c][d] cycles, and takes effect at the first substep of that cycle. An input spike at
-// biological time T (substep round(T / substep)) enters at the host port the same way.
+// packets (one per route, as the chip's routing table lists them) to its core's network
+// interface at cycle floor(s / k) + 1; the interface injects one flit per cycle, so a packet
+// leaves at max(ready, the end of the interface's previous packet); it reaches core d from core
+// c after latency[c][d] cycles and takes effect at the first substep of that cycle. An input
+// spike at biological time T (substep round(T / substep)) enters at the host port the same way.
+// What this leaves out is contention inside the fabric and at the receiving cores.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +36,16 @@ struct ContinuousTiming {
   uint32_t cores = 0;
   std::vector<uint64_t> latency;                  // [src * cores + dst] cycles
   std::vector<uint64_t> host_latency;             // [dst] cycles
+  uint32_t packet_flits = 1;
+  // Routes of each source neuron in the chip's order: (destination core, synapse table), CSR.
+  struct Route {
+    uint32_t core, table;
+  };
+  struct Routes {
+    std::vector<uint64_t> row;
+    std::vector<Route> routes;
+  };
+  std::vector<Routes> population_routes, input_routes;
 };
 
 class ContinuousSim {
@@ -60,7 +73,8 @@ class ContinuousSim {
     std::vector<uint32_t> spiked;
     std::vector<uint64_t> spiked_at;
   };
-  void deliver(uint32_t table, uint32_t pre, int64_t src_core, uint64_t ready);
+  void send(const ContinuousTiming::Routes& routes, uint32_t pre, int64_t src_core, uint64_t ready);
+  void deliver(uint32_t table, uint32_t pre, int64_t src_core, uint32_t dst_core, uint64_t sent);
   void inputs_until(uint64_t end_substep);
 
   const Network& net_;
@@ -68,8 +82,8 @@ class ContinuousSim {
   ContinuousTiming tm_;
   uint64_t t_ = 0;
   std::vector<Pop> pops_;
-  std::vector<std::vector<uint32_t>> pop_out_, input_out_;   // tables by source
   std::vector<TimedInput> inputs_;
+  std::vector<uint64_t> free_;   // per chip core (+1: the host port): next free injection cycle
   FunctionalCounters counters_;
 };
 

@@ -87,6 +87,15 @@ models::ContinuousTiming continuous_timing(const Loaded& l, const models::AdexCa
     for (uint32_t s = 0; s < tm.cores; ++s)
       if (used[s]) tm.latency[uint64_t(s) * tm.cores + d] = chip::fabric_latency_cycles(l.chip, s, d);
   }
+  tm.packet_flits = chip::spike_flits(l.chip);
+  auto routes = [&](const map::RoutingTable& rt) {
+    models::ContinuousTiming::Routes out;
+    out.row = rt.row;
+    for (const auto& r : rt.routes) out.routes.push_back({r.core, l.placement.cores[r.core].axons[r.axon].projection});
+    return out;
+  };
+  for (const auto& rt : l.placement.population_routes) tm.population_routes.push_back(routes(rt));
+  for (const auto& rt : l.placement.input_routes) tm.input_routes.push_back(routes(rt));
   for (uint32_t p = 0; p < l.net.populations.size(); ++p) {
     const auto& core_of = l.placement.core_of[p];
     tm.core_of.push_back(core_of);

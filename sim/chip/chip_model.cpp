@@ -83,6 +83,10 @@ AnalogClock analog_clock(const config::ChipConfig& chip) {
   return a;
 }
 
+uint16_t spike_flits(const config::ChipConfig& chip) {
+  return flits_for(spike_bits(chip), chip.router.flit_bits);
+}
+
 models::noc::NocParams noc_params(const config::ChipConfig& chip) {
   models::noc::NocParams p;
   p.width = chip.mesh.width;
@@ -152,6 +156,14 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
   for (const auto& in : net.inputs) inputs_.emplace_back(in);
   if (analog_.substeps_per_cycle) {
     for (uint32_t s = 0; s < net.inputs.size(); ++s) timed_inputs_.emplace_back(net.inputs[s], s, analog_.substep_bio_ns);
+    // Zero-load latencies between the used cores' and the host's terminals, to tell contention.
+    const uint32_t n = noc_->terminals();
+    zero_load_.assign(uint64_t(n) * n, 0);
+    for (const auto& dst : cores_) {
+      zero_load_[uint64_t(noc_->host_terminal()) * n + dst->terminal_] = fabric_latency_cycles(chip, -1, dst->index);
+      for (const auto& src : cores_)
+        zero_load_[uint64_t(src->terminal_) * n + dst->terminal_] = fabric_latency_cycles(chip, src->index, dst->index);
+    }
   }
   spiked_.resize(net.populations.size());
   spiked_at_.resize(net.populations.size());
@@ -397,6 +409,12 @@ uint64_t Core::evaluate(uint64_t c) {
     if (chip.tick_cycles_) {
       const uint64_t due = chip.start_ + (input->deadline_step(axon, step_) - step_) * chip.tick_cycles_;
       if (start >= due) chip.late_packet(*this, id, axon, start, due);
+    }
+    if (!chip.zero_load_.empty()) {
+      const auto& pk = chip.noc_->packet(id);
+      if (start > pk.head_sent + chip.zero_load_[uint64_t(pk.src) * chip.noc_->terminals() + terminal_]) {
+        ++counters.fabric_delayed;
+      }
     }
     const models::InputWork w = input->on_packet(axon, int32_t(uint32_t(tag)), step_, start);
     counters.driver_delayed += w.delayed;

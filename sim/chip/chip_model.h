@@ -37,6 +37,7 @@ struct CoreCounters {
   uint64_t synapse_busy_cycles = 0; // synaptic input unit busy
   uint64_t driver_delayed = 0;      // analog: events a busy synapse driver held back
   uint64_t driver_delay_substeps = 0;
+  uint64_t fabric_delayed = 0;      // analog: packets that took longer than the zero-load latency
 };
 
 // What closed a timestep: the unit that finished last.
@@ -138,6 +139,8 @@ struct AnalogClock {
   double substep_bio_ns = 0;         // biological ns per substep
 };
 AnalogClock analog_clock(const config::ChipConfig& chip);
+// Flits of one binary spike packet on the chip's NoC.
+uint16_t spike_flits(const config::ChipConfig& chip);
 // The router parameters of the chip's NoC.
 models::noc::NocParams noc_params(const config::ChipConfig& chip);
 // Zero-load latency in cycles of one spike packet from core `src` (-1: the host port) to core
@@ -259,6 +262,7 @@ class ChipModel {
   std::vector<models::AnalogSetup> setups_;   // per core type (analog chips)
   const models::AdexCalibration* calibration_ = nullptr;
   std::vector<models::TimedInput> timed_inputs_;   // analog: per input source
+  std::vector<uint64_t> zero_load_;   // analog: [source terminal * terminals + core terminal] latency
   size_t packets_base_ = 0;                   // analog: packets sent before this window   // per input source: next timed spike
   uint16_t spike_flits_ = 1, graded_flits_ = 2;
   uint64_t t_ = 0, start_ = 0;

@@ -37,8 +37,9 @@ Json late_packets(const config::ChipConfig& chip, const chip::ChipModel& model) 
 void analog_report(Json& j, const config::ChipConfig& chip, const chip::ChipModel& model,
                    const std::vector<chip::StepRecord>& steps, const RunInfo& info) {
   const auto& a = model.analog();
-  uint64_t delayed = 0, delay_substeps = 0, spikes = 0;
+  uint64_t delayed = 0, delay_substeps = 0, spikes = 0, fabric = 0;
   for (const auto& k : model.cores()) {
+    fabric += k->counters.fabric_delayed;
     delayed += k->counters.driver_delayed;
     delay_substeps += k->counters.driver_delay_substeps;
     spikes += k->counters.spikes;
@@ -68,6 +69,7 @@ void analog_report(Json& j, const config::ChipConfig& chip, const chip::ChipMode
       {"driver_interval_ns", interval},
       {"driver_delayed_events", delayed},
       {"driver_delay_ns", double(delay_substeps) * chip.timing.integration_step_ns},
+      {"fabric_delayed_packets", fabric},
       {"experiment", {{"biological_ms", bio_ms},
                       {"emulated_us", hw_ns / 1e3},
                       {"configuration_us", chip.timing.configuration_us},
