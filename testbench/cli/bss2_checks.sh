@@ -64,6 +64,32 @@ case "$check" in
     [ "$(json "$tmp/long/report.json" "r['analog']['driver_delayed_events'] + r['analog']['fabric_delayed_packets']")" -gt 0 ] ||
       fail "bss2_ei over 1 s: expected some reported contention"
     ;;
+  patterns)
+    # The four AdEx firing patterns of configs/networks/bss2_patterns.yaml, ideal circuits.
+    run --network "$nets/bss2_patterns.yaml" --steps 1000 --mode cycle --out "$tmp/c" "${ideal[@]}"
+    /usr/bin/python3 - "$tmp/c/spikes.csv" <<'PY' || fail "firing patterns"
+import sys, collections
+d = collections.defaultdict(list)
+for row in open(sys.argv[1]).read().split()[1:]:
+    t, _, n = row.split(',')
+    d[int(n)].append(float(t))
+isi = {n: [b - a for a, b in zip(s, s[1:])] for n, s in d.items()}
+ok = True
+def check(what, cond):
+    global ok
+    print(("ok   " if cond else "FAIL ") + what)
+    ok = ok and cond
+t = isi[0]; check("tonic: the last 50 intervals within 0.5 %", max(t[-50:]) < 1.005 * min(t[-50:]))
+a = isi[1]; check("adapting: intervals grow, the last over 5x the first",
+                  all(y >= x for x, y in zip(a, a[1:8])) and a[-1] > 5 * a[0])
+b = isi[2]; check("initial burst: 2 short intervals, then regular and long",
+                  b[0] < 10 and b[1] < 10 and min(b[2:]) > 50 and max(b[3:]) < 1.01 * min(b[3:]))
+r = isi[3]; long_ = [x for x in r if x > 100]; short = [x for x in r if x < 10]
+check("bursting: bursts of short intervals separated by long pauses",
+      len(long_) >= 5 and len(short) >= 2 * len(long_) and len(long_) + len(short) == len(r))
+sys.exit(0 if ok else 1)
+PY
+    ;;
   windows_agree)
     # The window is a reporting interval: 4 ns, 1 us and 10 us windows give the same spikes.
     for w in 4 1000 10000; do
