@@ -318,9 +318,8 @@ int finish_cycle(const RunOptions& o, const Loaded& l, Cycle& cycle, chip::ChipT
                  uint64_t synapses, double seconds, io::OutputSet& out,
                  std::vector<report::Trace> traces) {
   const std::filesystem::path dir(o.out);
-  report::RunInfo info{o.mode, o.strategy, o.kernel, o.steps, synapses, o.power_window};
+  report::RunInfo info{o.mode, o.strategy, o.kernel, o.steps, synapses, o.power_window, o.neuron_backend, {}};
   info.traces = std::move(traces);
-  info.neuron_backend = o.neuron_backend;
   const auto rep = report::make_report(l.chip, l.net, l.placement, cycle.model(), cycle.records,
                                        info, describe_chip(l.chip));
   out.write((dir / "report.json").string(), rep.json);

@@ -137,7 +137,7 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
                      const models::ExpandedNetwork& ex, const map::Placement& pl,
                      models::noc::Scheduler& sched, bool release,
                      const models::AdexCalibration* calibration)
-    : chip_(chip), net_(net), pl_(pl), sched_(sched), calibration_(calibration) {
+    : chip_(chip), net_(net), pl_(pl), sched_(sched) {
   analog_ = analog_clock(chip);
   if (analog_.substeps_per_cycle) {
     for (uint32_t t = 0; t < chip.core_types.size(); ++t)
@@ -171,7 +171,7 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
 
 void ChipModel::build_noc() {
   models::noc::NocParams p = noc_params(chip_);
-  spike_flits_ = flits_for(spike_bits(chip_), chip_.router.flit_bits);
+  spike_flits_ = chip::spike_flits(chip_);
   graded_flits_ = flits_for(spike_bits(chip_) + kGradedPayloadBits, chip_.router.flit_bits);
   bool graded = false;
   for (const auto& in : net_.inputs)
@@ -412,7 +412,7 @@ uint64_t Core::evaluate(uint64_t c) {
     }
     if (!chip.zero_load_.empty()) {
       const auto& pk = chip.noc_->packet(id);
-      if (start > pk.head_sent + chip.zero_load_[uint64_t(pk.src) * chip.noc_->terminals() + terminal_]) {
+      if (start > pk.head_sent + chip.zero_load(pk.src, terminal_)) {
         ++counters.fabric_delayed;
       }
     }
@@ -529,7 +529,9 @@ void ChipModel::count_step(StepRecord& rec) {
     now.neuron_updates_active += k->counters.neuron_updates_active;
     now.neuron_updates_inactive += k->counters.neuron_updates_inactive;
     now.memory_reads += k->counters.memory_reads;
+    now.driver_delayed += k->counters.driver_delayed;
   }
+  rec.driver_delayed = now.driver_delayed - prev_.driver_delayed;
   rec.synaptic_ops = now.synaptic_ops - prev_.synaptic_ops;
   rec.neuron_updates_active = now.neuron_updates_active - prev_.neuron_updates_active;
   rec.neuron_updates_inactive = now.neuron_updates_inactive - prev_.neuron_updates_inactive;
@@ -651,14 +653,10 @@ StepRecord ChipModel::end_window() {
       spiked_at_[p].push_back(sp.at);
     }
   }
-  uint64_t delayed = 0;
   for (const auto& k : cores_) {
-    delayed += k->counters.driver_delayed;
     k->spiked_.clear();
     for (const auto& sp : k->timed_out_) k->spiked_.push_back(sp.neuron);
   }
-  rec.driver_delayed = delayed - prev_.driver_delayed;
-  prev_.driver_delayed = delayed;
   count_step(rec);
   rec.dynamic_pj = step_energy(rec);
   rec.ns = double(rec.cycles()) * chip_.clock.cycle_ns;

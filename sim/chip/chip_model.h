@@ -210,6 +210,12 @@ class ChipModel {
   const std::vector<uint64_t>& spike_substeps(uint32_t p) const { return spiked_at_[p]; }
   const AnalogClock& analog() const { return analog_; }
   uint64_t window_end() const { return start_ + analog_.window_cycles; }  // analog chips
+  // Analog chips: zero-load latency of a spike packet from core `src` (-1: host) to core `dst`
+  // (indices in ChipConfig::cores, used cores only), as fabric_latency_cycles measured it.
+  uint64_t zero_load_cycles(int64_t src, uint32_t dst) const {
+    const uint32_t from = src < 0 ? noc_->host_terminal() : cores_[uint32_t(core_slot_[uint32_t(src)])]->terminal_;
+    return zero_load(from, cores_[uint32_t(core_slot_[dst])]->terminal_);
+  }
 
   // Probe variable `var` (index into the model's probe names) of neuron i of population p.
   int64_t probe(uint32_t p, uint32_t var, uint32_t i) const;
@@ -260,9 +266,11 @@ class ChipModel {
   std::vector<std::vector<uint64_t>> spiked_at_;
   AnalogClock analog_;
   std::vector<models::AnalogSetup> setups_;   // per core type (analog chips)
-  const models::AdexCalibration* calibration_ = nullptr;
   std::vector<models::TimedInput> timed_inputs_;   // analog: per input source
   std::vector<uint64_t> zero_load_;   // analog: [source terminal * terminals + core terminal] latency
+  uint64_t zero_load(uint32_t from, uint32_t to) const {
+    return zero_load_[uint64_t(from) * noc_->terminals() + to];
+  }
   size_t packets_base_ = 0;                   // analog: packets sent before this window   // per input source: next timed spike
   uint16_t spike_flits_ = 1, graded_flits_ = 2;
   uint64_t t_ = 0, start_ = 0;

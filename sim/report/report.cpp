@@ -49,13 +49,13 @@ void analog_report(Json& j, const config::ChipConfig& chip, const chip::ChipMode
   const double readout_us = double(spikes) * chip.timing.readout_ns_per_spike / 1e3;
   Json lat = Json::object();
   for (const auto& k : model.cores()) {
-    lat[chip.cores[k->index].name] = chip::fabric_latency_cycles(chip, -1, k->index);
+    lat[chip.cores[k->index].name] = model.zero_load_cycles(-1, k->index);
   }
   Json core_lat = Json::object();
   for (const auto& src : model.cores()) {
     Json row = Json::object();
     for (const auto& dst : model.cores())
-      row[chip.cores[dst->index].name] = chip::fabric_latency_cycles(chip, src->index, dst->index);
+      row[chip.cores[dst->index].name] = model.zero_load_cycles(src->index, dst->index);
     core_lat[chip.cores[src->index].name] = row;
   }
   double interval = 0;
