@@ -240,9 +240,9 @@ std::unique_ptr<NeuronUnit> make_adex_unit(const NeuronSlice& s) {
   if (!s.analog || !s.circuits) {
     throw std::logic_error("bss2_adex needs an analog chip (NeuronSlice::analog and circuits)");
   }
-  std::vector<AdexCircuit> c(s.count);
-  std::vector<uint32_t> ids(s.circuits, s.circuits + s.count);
-  for (uint32_t i = 0; i < s.count; ++i) c[i] = adex_realise(*s.analog, *s.params, s.first + i, ids[i]);
+  std::vector<AdexCircuit> c(s.count());
+  std::vector<uint32_t> ids(s.circuits, s.circuits + s.count());
+  for (uint32_t i = 0; i < s.count(); ++i) c[i] = adex_realise(*s.analog, *s.params, s.neurons[i], ids[i]);
   return std::make_unique<AdexUnit>(std::move(c), std::move(ids), *s.analog);
 }
 

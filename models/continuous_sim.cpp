@@ -13,7 +13,7 @@ ContinuousSim::ContinuousSim(const Network& net, const ExpandedNetwork& ex, Cont
   for (uint32_t p = 0; p < net.populations.size(); ++p) {
     const auto& pop = net.populations[p];
     const auto& model = NeuronModelRegistry::instance().get(pop.model);
-    NeuronSlice slice{&pop.params, p, 0, pop.size, net.seed, nullptr};
+    NeuronSlice slice{&pop.params, p, all_neurons(pop.size), net.seed, nullptr};
     slice.analog = &tm_.setup[p];
     slice.circuits = tm_.circuits[p].data();
     pops_[p].unit = model.make(slice);

@@ -10,7 +10,7 @@ FunctionalSim::FunctionalSim(const Network& net, const ExpandedNetwork& ex) : ne
     const auto& pop = net.populations[p];
     const auto& model = NeuronModelRegistry::instance().get(pop.model);
     const auto* weights = p < ex.channel_weights.size() ? &ex.channel_weights[p] : nullptr;
-    NeuronSlice slice{&pop.params, uint32_t(p), 0, pop.size, net.seed, weights};
+    NeuronSlice slice{&pop.params, uint32_t(p), all_neurons(pop.size), net.seed, weights};
     pops_[p].unit = model.make(slice);
     pops_[p].channels = model.channels;
     pops_[p].dendrites = Dendrites(pop.size, model.channels);

@@ -16,9 +16,9 @@ namespace neuromesh::models {
 class LifArray {
  public:
   LifArray() = default;
-  // Neurons first .. first + count - 1 of a population with parameters `params`
+  // Population neurons `neurons` (in that local order) with parameters `params`
   // (columns du, dv, vth, bias_mant, bias_exp, refractory).
-  LifArray(const ParamTable& params, uint32_t first, uint32_t count);
+  LifArray(const ParamTable& params, const std::vector<uint32_t>& neurons);
 
   uint32_t size() const { return uint32_t(u_.size()); }
   int64_t u(uint32_t i) const { return u_[i]; }
@@ -51,7 +51,8 @@ class LifArray {
   std::vector<int32_t> refractory_left_;
 };
 
-inline LifArray::LifArray(const ParamTable& t, uint32_t first, uint32_t count) {
+inline LifArray::LifArray(const ParamTable& t, const std::vector<uint32_t>& neurons) {
+  const uint32_t count = uint32_t(neurons.size());
   auto column = [&](const char* name) {
     const size_t c = t.find(name);
     if (c == ParamTable::npos) throw std::logic_error(std::string("LIF parameter '") + name + "' is missing");
@@ -62,7 +63,7 @@ inline LifArray::LifArray(const ParamTable& t, uint32_t first, uint32_t count) {
   params_.resize(count);
   c_.resize(count);
   for (uint32_t i = 0; i < count; ++i) {
-    const uint32_t n = first + i;
+    const uint32_t n = neurons[i];
     auto& p = params_[i];
     p.du = int32_t(t.get(du, n));
     p.dv = int32_t(t.get(dv, n));

@@ -11,7 +11,7 @@ namespace neuromesh::models {
 
 class LoihiLifUnit final : public NeuronUnit {
  public:
-  explicit LoihiLifUnit(const NeuronSlice& s) : neurons_(*s.params, s.first, s.count) {}
+  explicit LoihiLifUnit(const NeuronSlice& s) : neurons_(*s.params, s.neurons) {}
   uint32_t size() const override { return neurons_.size(); }
   uint32_t channels() const override { return 1; }
   void step(uint64_t, const int64_t* in, uint8_t* flags) override {

@@ -17,21 +17,30 @@ namespace neuromesh::models {
 // Result flags of one neuron's step.
 enum : uint8_t { kSpiked = 1, kActive = 2 };
 
-// What a unit is built from: a slice [first, first + count) of one population.
+// What a unit is built from: some neurons of one population (any set: a mapper groups neurons
+// by connectivity, not by index). Local neuron i of the unit is population neuron neurons[i].
 struct NeuronSlice {
   const ParamTable* params = nullptr;   // the population's parameters (indexed by population neuron)
   uint32_t population = 0;              // index in Network::populations
-  uint32_t first = 0, count = 0;
+  std::vector<uint32_t> neurons;        // population index of each local neuron
+  uint32_t count() const { return uint32_t(neurons.size()); }
   uint64_t seed = 0;                    // network seed: the counter-based draws' key
   // Per-neuron weights of each input channel, channels() per neuron, for models whose synapses
   // carry a channel (axon type) instead of a weight (TrueNorth); empty otherwise. Indexed by
   // population neuron.
   const std::vector<int32_t>* channel_weights = nullptr;
   // Continuous-time (analog) models: the chip's time base and circuit imperfections, and the
-  // circuit each neuron of the slice sits on (count entries); null for the digital models.
+  // circuit each neuron of the slice sits on (count() entries); null for the digital models.
   const struct AnalogSetup* analog = nullptr;
   const uint32_t* circuits = nullptr;
 };
+
+// Neurons 0 .. n - 1: a slice holding a whole population.
+inline std::vector<uint32_t> all_neurons(uint32_t n) {
+  std::vector<uint32_t> v(n);
+  for (uint32_t i = 0; i < n; ++i) v[i] = i;
+  return v;
+}
 
 // Continuous-time units: one synaptic event, taking effect at integration substep `at`
 // (absolute), on local neuron `neuron`, input channel `channel` (0 excitatory, 1 inhibitory),

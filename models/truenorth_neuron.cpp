@@ -1,5 +1,6 @@
 #include "models/truenorth_neuron.h"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -103,7 +104,7 @@ bool truenorth_step(const TrueNorthParams& p, int32_t& v, const int64_t counts[4
 }
 
 TrueNorthUnit::TrueNorthUnit(const NeuronSlice& slice)
-    : rng_{slice.seed, slice.population}, first_(slice.first) {
+    : rng_{slice.seed, slice.population}, neurons_(slice.neurons) {
   if (slice.params == nullptr) throw std::invalid_argument("truenorth unit: no parameter table");
   const ParamTable& table = *slice.params;
   // Resolve the columns once (the per-neuron lookups below are then by index).
@@ -117,7 +118,9 @@ TrueNorthUnit::TrueNorthUnit(const NeuronSlice& slice)
   }
   const std::vector<int32_t>* weights = slice.channel_weights;
   const bool has_weights = weights != nullptr && !weights->empty();
-  const size_t needed = (size_t(slice.first) + slice.count) * truenorth::kAxonTypes;
+  uint32_t top = 0;
+  for (uint32_t n : slice.neurons) top = std::max(top, n + 1);
+  const size_t needed = size_t(top) * truenorth::kAxonTypes;
   if (has_weights && weights->size() < needed) {
     throw std::invalid_argument("truenorth unit: channel_weights holds " +
                                 std::to_string(weights->size()) + " values, " +
@@ -125,10 +128,10 @@ TrueNorthUnit::TrueNorthUnit(const NeuronSlice& slice)
   }
   constexpr int64_t kI32Min = std::numeric_limits<int32_t>::min();
   constexpr int64_t kI32Max = std::numeric_limits<int32_t>::max();
-  params_.resize(slice.count);
-  v_.resize(slice.count);
-  for (uint32_t i = 0; i < slice.count; ++i) {
-    const uint32_t n = slice.first + i;
+  params_.resize(slice.count());
+  v_.resize(slice.count());
+  for (uint32_t i = 0; i < slice.count(); ++i) {
+    const uint32_t n = slice.neurons[i];
     auto get = [&](size_t k, int64_t lo, int64_t hi) {
       return checked(table.get(col[k], n), truenorth::kParamNames[k], n, lo, hi);
     };
@@ -154,7 +157,7 @@ void TrueNorthUnit::step(uint64_t t, const int64_t* in, uint8_t* flags) {
   for (uint32_t i = 0; i < size(); ++i) {
     const int64_t* counts = in + size_t(i) * truenorth::kAxonTypes;
     const bool active = counts[0] > 0 || counts[1] > 0 || counts[2] > 0 || counts[3] > 0;
-    const bool spiked = truenorth_step(params_[i], v_[i], counts, rng_, first_ + i, t);
+    const bool spiked = truenorth_step(params_[i], v_[i], counts, rng_, neurons_[i], t);
     flags[i] = uint8_t((spiked ? kSpiked : 0) | (active ? kActive : 0));
   }
 }

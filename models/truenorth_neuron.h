@@ -108,8 +108,7 @@ bool truenorth_step(const TrueNorthParams& p, int32_t& v, const int64_t counts[4
 // step() reads in[i * 4 + G]. The only probe variable is "v" (var 0).
 class TrueNorthUnit final : public NeuronUnit {
  public:
-  // Reads the parameters kParamNames of population neurons slice.first .. first + count - 1
-  // from slice.params, and their weights from (*slice.channel_weights)[neuron * 4 + G] (all 0
+  // Reads the parameters kParamNames of population neurons slice.neurons from slice.params, and their weights from (*slice.channel_weights)[neuron * 4 + G] (all 0
   // when channel_weights is null or empty). Throws std::logic_error for a missing parameter and
   // std::invalid_argument for a value out of range or a too short channel_weights.
   explicit TrueNorthUnit(const NeuronSlice& slice);
@@ -121,7 +120,7 @@ class TrueNorthUnit final : public NeuronUnit {
   int64_t probe(uint32_t var, uint32_t i) const override;
 
   // For tests and an external neuron update unit (the RTL).
-  uint32_t first() const { return first_; }
+  uint32_t neuron(uint32_t i) const { return neurons_[i]; }  // population index of local i
   const CounterRng& rng() const { return rng_; }
   int32_t v(uint32_t i) const { return v_[i]; }
   void set_v(uint32_t i, int32_t v) { v_[i] = v; }
@@ -129,7 +128,7 @@ class TrueNorthUnit final : public NeuronUnit {
 
  private:
   CounterRng rng_;
-  uint32_t first_ = 0;
+  std::vector<uint32_t> neurons_;
   std::vector<TrueNorthParams> params_;
   std::vector<int32_t> v_;
 };

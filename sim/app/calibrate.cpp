@@ -33,8 +33,8 @@ std::map<uint32_t, Used> used_circuits(const Loaded& l) {
     if (!cm.used() || !registry.get(l.net.populations[cm.population].model).continuous) continue;
     Used& u = by_type[l.chip.cores[c].type];
     u.type = l.chip.cores[c].type;
-    for (uint32_t i = 0; i < cm.count; ++i) {
-      u.targets.push_back({chip::circuit_id(c, i), &l.net.populations[cm.population].params, cm.first + i});
+    for (uint32_t i = 0; i < cm.count(); ++i) {
+      u.targets.push_back({chip::circuit_id(c, i), &l.net.populations[cm.population].params, cm.neurons[i]});
       u.where.push_back({c, i});
     }
   }

@@ -101,7 +101,7 @@ models::ContinuousTiming continuous_timing(const Loaded& l, const models::AdexCa
     tm.core_of.push_back(core_of);
     std::vector<uint32_t> circuits(core_of.size());
     for (uint32_t i = 0; i < core_of.size(); ++i) {
-      circuits[i] = chip::circuit_id(core_of[i], i - l.placement.cores[core_of[i]].first);
+      circuits[i] = chip::circuit_id(core_of[i], l.placement.local_of[p][i]);
     }
     tm.circuits.push_back(std::move(circuits));
     const uint32_t type = core_of.empty() ? 0 : l.chip.cores[core_of[0]].type;

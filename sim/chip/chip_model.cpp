@@ -51,16 +51,16 @@ std::unique_ptr<models::InputStage> make_input_stage(const config::CoreTypeConfi
   if (t.synapse_format.kind == models::SynapseFormatKind::bss2_array) {
     const auto& f = t.synapse_format;
     const uint64_t interval = uint64_t(std::llround(f.driver_interval_ns / cycle_ns)) * clock.substeps_per_cycle;
-    return std::make_unique<models::SynapseDriverInput>(cm.count, uint32_t(cm.axons.size()),
+    return std::make_unique<models::SynapseDriverInput>(cm.count(), uint32_t(cm.axons.size()),
                                                         uint32_t(f.rows / 2), uint32_t(f.label_bits),
                                                         interval, clock.substeps_per_cycle);
   }
   if (t.synapse_format.kind == models::SynapseFormatKind::truenorth_crossbar) {
     const uint32_t row_words = (t.neurons + t.synaptic_memory.word_bits - 1) / t.synaptic_memory.word_bits;
-    return std::make_unique<models::CrossbarInput>(cm.count, uint32_t(cm.axons.size()), channels,
+    return std::make_unique<models::CrossbarInput>(cm.count(), uint32_t(cm.axons.size()), channels,
                                                    row_words);
   }
-  auto in = std::make_unique<models::AxonListInput>(cm.count, channels);
+  auto in = std::make_unique<models::AxonListInput>(cm.count(), channels);
   std::vector<uint32_t> ring_of(ex.tables.size(), UINT32_MAX);
   for (uint32_t k = 0; k < ex.tables.size(); ++k) {
     if (ex.tables[k].to == cm.population) {
@@ -150,8 +150,20 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
   build_cores(ex);
   fill_memories(ex, release);
   for (auto& list : pop_cores_) {
-    std::sort(list.begin(), list.end(),
-              [&](uint32_t a, uint32_t b) { return cores_[a]->first < cores_[b]->first; });
+    std::sort(list.begin(), list.end(), [&](uint32_t a, uint32_t b) {
+      return cores_[a]->neurons->front() < cores_[b]->neurons->front();
+    });
+  }
+  // Index-range slices in order give each population's spikes in neuron order as they are
+  // gathered; grouped slices need a sort.
+  contiguous_.assign(net.populations.size(), 1);
+  for (uint32_t p = 0; p < pop_cores_.size(); ++p) {
+    uint32_t next = 0;
+    for (uint32_t slot : pop_cores_[p]) {
+      const auto& n = *cores_[slot]->neurons;
+      if (n.front() != next || n.back() - n.front() + 1 != n.size()) contiguous_[p] = 0;
+      next = n.back() + 1;
+    }
   }
   for (const auto& in : net.inputs) inputs_.emplace_back(in);
   if (analog_.substeps_per_cycle) {
@@ -195,11 +207,11 @@ void ChipModel::build_cores(const models::ExpandedNetwork& ex) {
     const auto& pop = net_.populations[cm.population];
     const auto& model = registry.get(pop.model);
     const bool lists = !models::layout_of(chip_.type_of(chip_.cores[c]).synapse_format).fixed_array;
-    if (lists && uint64_t(cm.count) * model.channels > models::AxonListInput::kMaxNeurons) {
+    if (lists && uint64_t(cm.count()) * model.channels > models::AxonListInput::kMaxNeurons) {
       throw map::MapError("the cycle-accurate core model holds at most " +
                           std::to_string(models::AxonListInput::kMaxNeurons / model.channels) +
                           " neurons per core; core " + chip_.cores[c].name + " has " +
-                          std::to_string(cm.count));
+                          std::to_string(cm.count()));
     }
     if (cm.synapses >= (uint64_t{1} << 32) || cm.words_used >= (uint64_t{1} << 32)) {
       throw map::MapError("core " + chip_.cores[c].name + " holds more than 2^32 synapses or words");
@@ -209,22 +221,22 @@ void ChipModel::build_cores(const models::ExpandedNetwork& ex) {
     k.chip_ = this;
     k.index = c;
     k.population = cm.population;
-    k.first = cm.first;
-    k.count = cm.count;
+    k.neurons = &cm.neurons;
+    k.count = cm.count();
     const auto& inst = chip_.cores[c];
     k.terminal_ = noc_->terminal(inst.router_x, inst.router_y, inst.port);
     k.type_ = &chip_.type_of(inst);
     noc_->term(k.terminal_).owner = &k;
     const auto* weights = cm.population < ex.channel_weights.size() ? &ex.channel_weights[cm.population] : nullptr;
-    models::NeuronSlice slice{&pop.params, cm.population, cm.first, cm.count, net_.seed, weights};
+    models::NeuronSlice slice{&pop.params, cm.population, cm.neurons, net_.seed, weights};
     if (model.continuous) {
-      for (uint32_t i = 0; i < cm.count; ++i) k.circuits_.push_back(circuit_id(c, i));
+      for (uint32_t i = 0; i < cm.count(); ++i) k.circuits_.push_back(circuit_id(c, i));
       slice.analog = &setups_.at(inst.type);
       slice.circuits = k.circuits_.data();
     }
     k.unit = model.make(slice);
     k.input = make_input_stage(*k.type_, cm, ex, model.channels, analog_, chip_.clock.cycle_ns);
-    k.flags_.assign(cm.count, 0);
+    k.flags_.assign(cm.count(), 0);
     core_slot_[c] = int32_t(cores_.size());
     pop_cores_[cm.population].push_back(uint32_t(cores_.size()));
     cores_.push_back(std::move(core));
@@ -251,8 +263,8 @@ void ChipModel::fill_memories(const models::ExpandedNetwork& ex, bool release) {
         const auto& syn = tab.synapses[s];
         const uint32_t c = pl_.core_of[tab.to][syn.post];
         Core& core = *cores_[uint32_t(core_slot_[c])];
-        core.input->add_synapse(uint32_t(axon_at[c]), syn.post - core.first, syn.weight, syn.delay,
-                                syn.channel);
+        core.input->add_synapse(uint32_t(axon_at[c]), pl_.local_of[tab.to][syn.post], syn.weight,
+                                syn.delay, syn.channel);
       }
       for (uint64_t r = rt.row[j]; r < rt.row[j + 1]; ++r) axon_at[rt.routes[r].core] = -1;
     }
@@ -274,7 +286,7 @@ double ChipModel::static_mw() const {
 
 int64_t ChipModel::probe(uint32_t p, uint32_t var, uint32_t i) const {
   const Core& k = *cores_[uint32_t(core_slot_[pl_.core_of[p][i]])];
-  return k.unit->probe(var, i - k.first);
+  return k.unit->probe(var, pl_.local_of[p][i]);
 }
 
 uint64_t Core::read_cycles(const models::InputWork& w) {
@@ -301,7 +313,7 @@ void Core::update_neurons(uint64_t S) {
   advance(advance(time, per_neuron, count, where), cc.synaptic_op.latency_cycles, w.synaptic_ops, where);
   if (chip.neuron_backend) {
     const NeuronUpdateBackend::Where w{chip.chip_.cores[index].name,
-                                       chip.net_.populations[population].name, first};
+                                       chip.net_.populations[population].name, *neurons};
     chip.neuron_backend->step(w, *unit, step_, a_in_.data(), flags_.data());
   } else {
     unit->step(step_, a_in_.data(), flags_.data());
@@ -318,7 +330,7 @@ void Core::update_neurons(uint64_t S) {
     spiked_.push_back(i);
     ++counters.spikes;
     const uint64_t ready = time + cc.spike_generation.latency_cycles;
-    const uint32_t g = first + i;
+    const uint32_t g = (*neurons)[i];
     for (uint64_t r = routes.row[g]; r < routes.row[g + 1]; ++r) {
       const map::Route& rt = routes.routes[r];
       const auto& dst = chip.chip_.cores[rt.core];
@@ -350,8 +362,9 @@ void ChipModel::begin_step() {
     spiked_[p].clear();
     for (uint32_t slot : pop_cores_[p]) {
       const Core& k = *cores_[slot];
-      for (uint32_t i : k.spiked_) spiked_[p].push_back(k.first + i);
+      for (uint32_t i : k.spiked_) spiked_[p].push_back((*k.neurons)[i]);
     }
+    if (!contiguous_[p]) std::sort(spiked_[p].begin(), spiked_[p].end());
   }
 }
 
@@ -452,7 +465,7 @@ void Core::advance_analog(uint64_t c) {
   const auto& routes = chip.pl_.population_routes[population];
   for (size_t s = before; s < timed_out_.size(); ++s) {
     ++counters.spikes;
-    const uint32_t g = first + timed_out_[s].neuron;
+    const uint32_t g = (*neurons)[timed_out_[s].neuron];
     for (uint64_t r = routes.row[g]; r < routes.row[g + 1]; ++r) {
       const map::Route& rt = routes.routes[r];
       const auto& dst = chip.chip_.cores[rt.core];
@@ -641,7 +654,7 @@ StepRecord ChipModel::end_window() {
     std::vector<models::TimedSpike> all;
     for (uint32_t slot : pop_cores_[p]) {
       const Core& k = *cores_[slot];
-      for (const auto& sp : k.timed_out_) all.push_back({sp.at, k.first + sp.neuron});
+      for (const auto& sp : k.timed_out_) all.push_back({sp.at, (*k.neurons)[sp.neuron]});
     }
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
       return a.at != b.at ? a.at < b.at : a.neuron < b.neuron;

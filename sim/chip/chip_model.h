@@ -95,11 +95,11 @@ class NeuronUpdateBackend {
  public:
   virtual ~NeuronUpdateBackend() = default;
   // `where` names the core and its population slice for messages: population `population`,
-  // neurons from `first`.
+  // local neuron i being population neuron neurons[i].
   struct Where {
     const std::string& core;
     const std::string& population;
-    uint32_t first;
+    const std::vector<uint32_t>& neurons;
   };
   virtual void step(const Where& where, models::NeuronUnit& unit, uint64_t t, const int64_t* in,
                     uint8_t* flags) = 0;
@@ -160,7 +160,8 @@ class Core final : public models::noc::Component {
   CoreCounters counters;
   SynapticMemoryPort* memory = nullptr;  // null: the built-in latency formula
   uint32_t index = 0;             // in ChipConfig::cores
-  uint32_t population = 0, first = 0, count = 0;
+  uint32_t population = 0, count = 0;
+  const std::vector<uint32_t>* neurons = nullptr;  // population index of each local neuron
   std::unique_ptr<models::NeuronUnit> unit;
   std::unique_ptr<models::InputStage> input;
 
@@ -259,6 +260,7 @@ class ChipModel {
   std::vector<std::unique_ptr<Core>> cores_;       // used cores only
   std::vector<int32_t> core_slot_;                 // chip core index -> cores_ index or -1
   std::vector<std::vector<uint32_t>> pop_cores_;   // per population: cores_ indices by slice
+  std::vector<uint8_t> contiguous_;                // per population: slices are ranges in order
   std::vector<models::InputGenerator> inputs_;
   std::vector<uint32_t> input_index_;
   std::vector<int32_t> input_payload_;

@@ -70,7 +70,7 @@ void RtlNeuronBackend::stream(const Where& where, models::LifArray& neurons,
       x.ref_left = uint32_t(neurons.refractory_left(sent));
       x.a = a_in[sent] > INT32_MAX ? INT32_MAX : a_in[sent] < INT32_MIN ? INT32_MIN : int32_t(a_in[sent]);
       if (!models::LifUpdateUnit::in_domain(x) || x.a != a_in[sent]) {
-        throw map::MapError("--neuron-backend rtl: neuron " + std::to_string(where.first + sent) +
+        throw map::MapError("--neuron-backend rtl: neuron " + std::to_string(where.neurons[sent]) +
                                  " of population '" + where.population + "' (core " + where.core +
                                  "): input " + std::to_string(a_in[sent]) + " or state (u " +
                                  std::to_string(neurons.u(sent)) + ", v " +

@@ -8,6 +8,7 @@
 
 #include "models/neuron_model_registry.h"
 #include "models/synapse_rows.h"
+#include "sim/map/neuron_grouping.h"
 
 namespace neuromesh::map {
 
@@ -16,12 +17,13 @@ using config::CoreTypeConfig;
 using models::SynapseFormatKind;
 
 const std::vector<std::string>& strategy_names() {
-  static const std::vector<std::string> names = {"fill", "locality"};
+  static const std::vector<std::string> names = {"fill", "locality", "connectivity"};
   return names;
 }
 
 Strategy strategy_from_string(const std::string& name) {
-  return name == "locality" ? Strategy::locality : Strategy::fill;
+  const auto& n = strategy_names();
+  return Strategy(std::find(n.begin(), n.end(), name) - n.begin());
 }
 
 uint32_t Placement::cores_used() const {
@@ -50,13 +52,24 @@ int synapse_bits(const CoreTypeConfig& type, const models::SynapseTable& table) 
 
 namespace {
 
-// A run of consecutive neurons of one population that fits one core.
+// Neurons of one population that fit one core (ascending once closed).
 struct Chunk {
-  uint32_t population = 0, first = 0, count = 0;
+  uint32_t population = 0;
+  std::vector<uint32_t> neurons;
   uint32_t type = 0;
   std::vector<AxonList> axons;
   uint64_t synapses = 0, words = 0;
+  uint32_t fan_out = 0;  // output routes of its neurons, as the targets are sliced
 };
+
+// "3..7" for a range, else the first few indices.
+std::string neuron_list(const std::vector<uint32_t>& n) {
+  if (n.empty()) return "(none)";
+  if (n.back() - n.front() + 1 == n.size()) return fmt::format("{}..{}", n.front(), n.back());
+  std::string s;
+  for (size_t i = 0; i < n.size() && i < 4; ++i) s += fmt::format("{}{}", i ? ", " : "", n[i]);
+  return n.size() > 4 ? fmt::format("{}, ... ({} neurons)", s, n.size()) : s;
+}
 
 class Mapper {
  public:
@@ -71,7 +84,7 @@ class Mapper {
       const auto& t = chip_.type_of(chip_.cores[c]);
       pl.cores[c].words_capacity = t.synaptic_memory.bytes * 8 / t.synaptic_memory.word_bits;
     }
-    for (uint32_t p = 0; p < net_.populations.size(); ++p) slice_population(p);
+    slice_all(strategy);
     assign(strategy, pl);
     build_routes(pl);
     return pl;
@@ -167,9 +180,7 @@ class Mapper {
   }
 
   // Incoming synapses of each neuron of population p as (projection, pre), CSR by post.
-  struct In {
-    uint32_t projection, pre;
-  };
+  using In = NeuronGrouping::Source;
   void incoming(uint32_t p, std::vector<uint32_t>& tables, std::vector<uint64_t>& row,
                 std::vector<In>& in) const {
     const uint32_t size = net_.populations[p].size;
@@ -191,20 +202,24 @@ class Mapper {
   }
 
   // The growing chunk of one population: per projection synapses per word, and per presynaptic
-  // neuron the chunk that last saw it and how many synapses it has there.
+  // neuron the chunk that last saw it and how many synapses it has there; the output routes of
+  // each neuron (from the target populations' current slicing) and the core's limits.
   struct Slicer {
     const CoreTypeConfig* type = nullptr;
     models::SynapseLayout layout;
     uint64_t word_cap = 0;
-    uint32_t axon_cap = 0;
+    uint32_t axon_cap = 0, route_cap = 0;
+    std::vector<uint32_t> routes;  // per neuron of the population
     std::map<uint32_t, uint32_t> per_word;
     std::map<uint32_t, std::vector<uint32_t>> last, count, axon_of;
+    std::vector<uint64_t> row;     // incoming(), CSR by neuron
+    std::vector<In> in;
     Chunk cur;
     uint32_t chunk_id = 0;
   };
 
   // Adds neuron i to the chunk; returns false (with the chunk unchanged) when a limit breaks.
-  bool try_add(Slicer& sl, const std::vector<uint64_t>& row, const std::vector<In>& in, uint32_t i) {
+  bool try_add(Slicer& sl, uint32_t i) {
     Chunk& cur = sl.cur;
     const size_t axons_before = cur.axons.size();
     const uint64_t words_before = cur.words, syn_before = cur.synapses;
@@ -213,8 +228,8 @@ class Mapper {
     };
     std::vector<Undo> undo;
     const bool lists = !sl.layout.dense_rows && !sl.layout.fixed_array;
-    for (uint64_t s = row[i]; s < row[i + 1]; ++s) {
-      const auto [k, pre] = in[s];
+    for (uint64_t s = sl.row[i]; s < sl.row[i + 1]; ++s) {
+      const auto [k, pre] = sl.in[s];
       uint32_t& l = sl.last[k][pre];
       uint32_t& c = sl.count[k][pre];
       undo.push_back({k, pre, l, c});
@@ -231,19 +246,22 @@ class Mapper {
       ++cur.axons[sl.axon_of[k][pre]].synapses;
       ++cur.synapses;
     }
-    if (sl.layout.dense_rows) cur.words = dense_words(sl, cur.count + 1);
-    if (cur.count + 1 <= sl.type->neurons && cur.words <= sl.word_cap && cur.axons.size() <= sl.axon_cap) {
-      ++cur.count;
+    const uint32_t n = uint32_t(cur.neurons.size()) + 1;
+    if (sl.layout.dense_rows) cur.words = dense_words(sl, n);
+    if (n <= sl.type->neurons && cur.words <= sl.word_cap && cur.axons.size() <= sl.axon_cap &&
+        uint64_t(cur.fan_out) + sl.routes[i] <= sl.route_cap) {
+      cur.neurons.push_back(i);
+      cur.fan_out += sl.routes[i];
       return true;
     }
-    if (cur.count == 0) fail_alone(sl, i);
+    if (n == 1) fail_alone(sl, i);
     for (auto u = undo.rbegin(); u != undo.rend(); ++u) {
       sl.last[u->k][u->pre] = u->last;
       sl.count[u->k][u->pre] = u->count;
     }
     cur.axons.resize(axons_before);
-    for (uint64_t s = row[i]; s < row[i + 1]; ++s) {
-      const auto [k, pre] = in[s];
+    for (uint64_t s = sl.row[i]; s < sl.row[i + 1]; ++s) {
+      const auto [k, pre] = sl.in[s];
       if (sl.last[k][pre] == sl.chunk_id) --cur.axons[sl.axon_of[k][pre]].synapses;
     }
     cur.words = words_before;
@@ -264,13 +282,14 @@ class Mapper {
   [[noreturn]] void fail_alone(const Slicer& sl, uint32_t i) const {
     const CoreTypeConfig& t = *sl.type;
     const Chunk& cur = sl.cur;
+    const std::string& pop = net_.populations[cur.population].name;
     std::string what;
     if (cur.words > sl.word_cap) {
       what = fmt::format("{} of synaptic memory; a core of type '{}' has {} (short by {})",
                          bytes(cur.words * t.synaptic_memory.word_bits / 8), t.name,
                          bytes(t.synaptic_memory.bytes),
                          bytes((cur.words - sl.word_cap) * t.synaptic_memory.word_bits / 8));
-    } else {
+    } else if (cur.axons.size() > sl.axon_cap) {
       const std::string cap = sl.layout.labelled_rows && sl.axon_cap == sl.layout.max_axons
                                   ? fmt::format("{} synapse drivers x {} source labels = {} sources",
                                                 t.synapse_format.rows / 2, 1 << t.synapse_format.label_bits,
@@ -278,27 +297,50 @@ class Mapper {
                                   : fmt::format("a fan-in of {}", sl.axon_cap);
       what = fmt::format("{} input axons (distinct sources); a core of type '{}' has {} (short by {})",
                          cur.axons.size(), t.name, cap, cur.axons.size() - sl.axon_cap);
+    } else {
+      what = fmt::format("{} output routes (its targets lie on that many cores, each slice as large "
+                         "as the target cores' limits allow); a core of type '{}' has a fan-out of "
+                         "{} (short by {})",
+                         sl.routes[i], t.name, sl.route_cap, sl.routes[i] - sl.route_cap);
     }
-    throw MapError(fmt::format("neuron {} of population '{}' alone needs {}", i,
-                               net_.populations[cur.population].name, what));
+    throw MapError(fmt::format("neuron {} of population '{}' alone needs {}: no slicing of '{}' "
+                               "fits the limit, even one neuron per core",
+                               i, pop, what, pop));
   }
 
-  // Cuts population p into chunks, growing each chunk one neuron at a time while the core's
-  // neuron, synaptic memory and fan-in limits hold.
-  void slice_population(uint32_t p) {
-    const auto& pop = net_.populations[p];
+  // The output routes of every neuron of population p: per outgoing projection, the number of
+  // distinct chunks its targets lie in (one axon, hence one route, per chunk).
+  std::vector<uint32_t> route_counts(uint32_t p) const {
+    std::vector<uint32_t> routes(net_.populations[p].size, 0);
+    std::vector<uint32_t> seen;
+    uint32_t stamp = 0;
+    for (const auto& tab : ex_.tables) {
+      if (tab.from.is_input || tab.from.index != p) continue;
+      const auto& chunk_of = chunk_of_[tab.to];
+      if (chunk_of.empty()) continue;  // not sliced yet: counted in the next pass
+      seen.assign(chunks_of_pop_[tab.to].size(), UINT32_MAX);
+      for (uint32_t j = 0; j < routes.size(); ++j, ++stamp) {
+        for (uint64_t s = tab.row[j]; s < tab.row[j + 1]; ++s) {
+          uint32_t& mark = seen[chunk_of[tab.synapses[s].post]];
+          if (mark != stamp) mark = stamp, ++routes[j];
+        }
+      }
+    }
+    return routes;
+  }
+
+  Slicer make_slicer(uint32_t p) const {
     Slicer sl;
-    const uint32_t tindex = type_for(p);
-    sl.type = &chip_.core_types[tindex];
+    sl.type = &chip_.core_types[type_for(p)];
     const CoreTypeConfig& t = *sl.type;
     check_format(t, p);
     sl.layout = models::layout_of(t.synapse_format);
     sl.word_cap = sl.layout.fixed_array ? UINT64_MAX : t.synaptic_memory.bytes * 8 / t.synaptic_memory.word_bits;
     sl.axon_cap = sl.layout.max_axons ? std::min(t.fan_in, sl.layout.max_axons) : t.fan_in;
+    sl.route_cap = t.fan_out;
+    sl.routes = route_counts(p);
     std::vector<uint32_t> tables;
-    std::vector<uint64_t> row;
-    std::vector<In> in;
-    incoming(p, tables, row, in);
+    incoming(p, tables, sl.row, sl.in);
     for (uint32_t k : tables) {
       const uint32_t n_pre = net_.source_size(ex_.tables[k].from);
       sl.per_word[k] = sl.layout.fixed_array ? 1
@@ -307,36 +349,61 @@ class Mapper {
       sl.count[k].assign(n_pre, 0);
       sl.axon_of[k].assign(n_pre, 0);
     }
-    auto start = [&](uint32_t first) {
+    return sl;
+  }
+
+  // Cuts population p into chunks, growing each chunk one neuron at a time while the core's
+  // neuron, synaptic memory, fan-in and fan-out limits hold. The fill and locality strategies
+  // take neurons in index order (chunks are index ranges); the connectivity strategy takes next
+  // the neuron that shares most presynaptic sources with the chunk (sim/map/neuron_grouping.h).
+  void slice_population(uint32_t p, Strategy strategy) {
+    Slicer sl = make_slicer(p);
+    const uint32_t size = net_.populations[p].size;
+    chunks_of_pop_[p].clear();
+    chunk_of_[p].assign(size, UINT32_MAX);
+    auto start = [&] {
       sl.cur = Chunk{};
       sl.cur.population = p;
-      sl.cur.first = first;
-      sl.cur.type = tindex;
+      sl.cur.type = type_for(p);
+      sl.chunk_id = next_chunk_id_++;
     };
-    sl.chunk_id = uint32_t(chunks_.size());
-    start(0);
-    for (uint32_t i = 0; i < pop.size; ++i) {
-      if (try_add(sl, row, in, i)) continue;
-      close(sl.cur, sl);
-      ++sl.chunk_id;
-      start(i);
-      --i;  // place neuron i again, into the new chunk
+    start();
+    if (strategy == Strategy::connectivity) {
+      NeuronGrouping grouping(ex_, p, size, sl.row, sl.in);
+      for (uint32_t i = grouping.next(); i != UINT32_MAX; i = grouping.next()) {
+        if (try_add(sl, i)) {
+          grouping.taken(i);
+          continue;
+        }
+        close(sl);
+        grouping.group_closed();
+        start();
+      }
+    } else {
+      for (uint32_t i = 0; i < size; ++i) {
+        if (try_add(sl, i)) continue;
+        close(sl);
+        start();
+        --i;  // place neuron i again, into the new chunk
+      }
     }
-    if (sl.cur.count > 0) close(sl.cur, sl);
+    if (!sl.cur.neurons.empty()) close(sl);
   }
 
   // Labelled-row arrays (BSS-2): every source of the chunk must find a synapse driver, a label
   // and rows (models/synapse_rows.h), as the core's input stage will place them.
   void check_rows(const Chunk& c, const Slicer& sl) const {
     const auto& f = sl.type->synapse_format;
+    const auto& local = local_of_[c.population];
+    const uint32_t me = uint32_t(chunks_of_pop_[c.population].size());
     std::vector<models::RowSource> src(c.axons.size());
     for (size_t a = 0; a < c.axons.size(); ++a) {
       const auto& tab = ex_.tables[c.axons[a].projection];
       const uint32_t pre = c.axons[a].pre;
       for (uint64_t s = tab.row[pre]; s < tab.row[pre + 1]; ++s) {
         const auto& syn = tab.synapses[s];
-        if (syn.post < c.first || syn.post >= c.first + c.count) continue;
-        (syn.channel == 0 ? src[a].exc : src[a].inh).push_back(syn.post - c.first);
+        if (chunk_of_[c.population][syn.post] != me) continue;
+        (syn.channel == 0 ? src[a].exc : src[a].inh).push_back(local[syn.post]);
       }
     }
     std::vector<models::RowSlot> slots;
@@ -347,19 +414,29 @@ class Mapper {
     const auto& a = c.axons[bad];
     throw MapError(fmt::format(
         "projection '{}': source neuron {} does not fit the synapse array of a core of type '{}' "
-        "holding population '{}' neurons {}..{}: {}",
+        "holding population '{}' neurons {}: {}",
         net_.projections[a.projection].name, a.pre, sl.type->name,
-        net_.populations[c.population].name, c.first, c.first + c.count - 1, why));
+        net_.populations[c.population].name, neuron_list(c.neurons), why));
   }
 
-  void close(Chunk& c, const Slicer& sl) {
+  // Closes the growing chunk: neurons in ascending order (their local index on the core), then
+  // the synaptic memory layout.
+  void close(Slicer& sl) {
+    Chunk& c = sl.cur;
+    std::sort(c.neurons.begin(), c.neurons.end());
+    const uint32_t id = uint32_t(chunks_of_pop_[c.population].size());
+    for (uint32_t l = 0; l < c.neurons.size(); ++l) {
+      chunk_of_[c.population][c.neurons[l]] = id;
+      local_of_[c.population][c.neurons[l]] = l;
+    }
     if (sl.layout.labelled_rows) check_rows(c, sl);
     uint64_t offset = 0;
+    const uint32_t n = uint32_t(c.neurons.size());
     for (auto& a : c.axons) {
       const uint32_t pw = sl.per_word.at(a.projection);
       a.word_offset = offset;
       a.words = sl.layout.fixed_array ? 0
-                : (sl.layout.dense_rows ? (c.count + pw - 1) / pw : (a.synapses + pw - 1) / pw);
+                : (sl.layout.dense_rows ? (n + pw - 1) / pw : (a.synapses + pw - 1) / pw);
       offset += a.words;
     }
     c.words = offset;
@@ -369,9 +446,72 @@ class Mapper {
       const uint64_t bits = models::fixed_array_bits(t.synapse_format, t.neurons);
       c.words = (bits + t.synaptic_memory.word_bits - 1) / t.synaptic_memory.word_bits;
     }
-    chunks_.push_back(std::move(c));
+    chunks_of_pop_[c.population].push_back(std::move(c));
   }
 
+  // Slices every population, targets before their sources so that a source's output routes are
+  // known when it is cut; a cycle of projections needs further passes (each with the routes of
+  // the previous one) until every chunk's fan-out holds.
+  void slice_all(Strategy strategy) {
+    const uint32_t n = uint32_t(net_.populations.size());
+    chunks_of_pop_.assign(n, {});
+    chunk_of_.assign(n, {});
+    local_of_.resize(n);
+    for (uint32_t p = 0; p < n; ++p) local_of_[p].assign(net_.populations[p].size, 0);
+    const std::vector<uint32_t> order = targets_first();
+    for (int pass = 0; pass < kMaxPasses; ++pass) {
+      for (uint32_t p : order) slice_population(p, strategy);
+      if (fan_out_holds()) break;
+    }
+    chunks_.clear();
+    pop_offset_.assign(n, 0);
+    for (uint32_t p = 0; p < n; ++p) {
+      pop_offset_[p] = uint32_t(chunks_.size());
+      for (auto& c : chunks_of_pop_[p]) chunks_.push_back(std::move(c));
+    }
+  }
+  static constexpr int kMaxPasses = 16;
+
+  bool fan_out_holds() const {
+    for (uint32_t p = 0; p < net_.populations.size(); ++p) {
+      const std::vector<uint32_t> routes = route_counts(p);
+      const uint32_t cap = chip_.core_types[type_for(p)].fan_out;
+      for (const auto& c : chunks_of_pop_[p]) {
+        uint64_t sum = 0;
+        for (uint32_t i : c.neurons) sum += routes[i];
+        if (sum > cap) return false;
+      }
+    }
+    return true;
+  }
+
+  // Populations in an order where each comes after the populations it projects to (a
+  // depth-first post-order of the projection graph; a cycle is broken where it closes).
+  std::vector<uint32_t> targets_first() const {
+    const uint32_t n = uint32_t(net_.populations.size());
+    std::vector<std::vector<uint32_t>> out(n);
+    for (const auto& tab : ex_.tables)
+      if (!tab.from.is_input) out[tab.from.index].push_back(tab.to);
+    std::vector<uint8_t> state(n, 0);
+    std::vector<uint32_t> order;
+    std::vector<std::pair<uint32_t, size_t>> stack;
+    for (uint32_t root = 0; root < n; ++root) {
+      if (state[root]) continue;
+      stack.push_back({root, 0});
+      state[root] = 1;
+      while (!stack.empty()) {
+        auto& [p, next] = stack.back();
+        if (next < out[p].size()) {
+          const uint32_t q = out[p][next++];
+          if (!state[q]) state[q] = 1, stack.push_back({q, 0});
+          continue;
+        }
+        order.push_back(p);
+        stack.pop_back();
+      }
+    }
+    return order;
+  }
   uint32_t hops(uint32_t a, uint32_t b) const {
     const auto& x = chip_.cores[a];
     const auto& y = chip_.cores[b];
@@ -395,12 +535,13 @@ class Mapper {
                             n > have ? n - have : 0);
     }
     const auto& c = chunks_[placed];
+    const auto& t = chip_.core_types[c.type];
     throw MapError(fmt::format(
         "the network does not fit: {}. First slice without a core: population '{}' neurons "
-        "{}..{}. Each core holds at most {} neurons, {} of synaptic memory and {} input axons.",
-        detail, net_.populations[c.population].name, c.first, c.first + c.count - 1,
-        chip_.core_types[c.type].neurons, bytes(chip_.core_types[c.type].synaptic_memory.bytes),
-        chip_.core_types[c.type].fan_in));
+        "{}. Each core holds at most {} neurons, {} of synaptic memory, {} input axons and {} "
+        "output routes.",
+        detail, net_.populations[c.population].name, neuron_list(c.neurons), t.neurons,
+        bytes(t.synaptic_memory.bytes), t.fan_in, t.fan_out));
   }
 
   // Chunks onto cores in chip order, each on the next core of its type.
@@ -418,12 +559,7 @@ class Mapper {
   void chunk_traffic(std::vector<std::vector<std::pair<uint32_t, uint64_t>>>& traffic,
                      std::vector<uint64_t>& from_host) const {
     const auto chunk_of = [&](uint32_t pop, uint32_t neuron) {
-      auto it = std::upper_bound(chunks_.begin(), chunks_.end(), std::make_pair(pop, neuron),
-                                 [](const std::pair<uint32_t, uint32_t>& v, const Chunk& c) {
-                                   return v.first < c.population ||
-                                          (v.first == c.population && v.second < c.first);
-                                 });
-      return uint32_t(it - chunks_.begin() - 1);
+      return pop_offset_[pop] + chunk_of_[pop][neuron];
     };
     for (uint32_t b = 0; b < chunks_.size(); ++b) {
       std::map<uint32_t, uint64_t> t;
@@ -483,11 +619,12 @@ class Mapper {
   void assign(Strategy strategy, Placement& pl) {
     std::vector<uint32_t> core_of_chunk(chunks_.size(), UINT32_MAX);
     if (strategy == Strategy::fill) {
-      assign_fill(core_of_chunk);
+      assign_fill(core_of_chunk);  // connectivity: grouped slices, placed by locality
     } else {
       assign_locality(core_of_chunk);
     }
     pl.core_of.resize(net_.populations.size());
+    pl.local_of = std::move(local_of_);
     for (uint32_t p = 0; p < net_.populations.size(); ++p) {
       pl.core_of[p].assign(net_.populations[p].size, UINT32_MAX);
     }
@@ -495,12 +632,11 @@ class Mapper {
       Chunk& ch = chunks_[k];
       CoreMap& cm = pl.cores[core_of_chunk[k]];
       cm.population = ch.population;
-      cm.first = ch.first;
-      cm.count = ch.count;
       cm.synapses = ch.synapses;
       cm.words_used = ch.words;
       cm.axons = std::move(ch.axons);
-      for (uint32_t i = 0; i < ch.count; ++i) pl.core_of[ch.population][ch.first + i] = core_of_chunk[k];
+      for (uint32_t i : ch.neurons) pl.core_of[ch.population][i] = core_of_chunk[k];
+      cm.neurons = std::move(ch.neurons);
     }
   }
 
@@ -582,10 +718,10 @@ class Mapper {
       const auto& t = chip_.type_of(chip_.cores[c]);
       if (pl.cores[c].fan_out > t.fan_out) {
         throw MapError(fmt::format(
-            "core {} (population '{}' neurons {}..{}) needs {} output routes; its fan-out limit "
+            "core {} (population '{}' neurons {}) needs {} output routes; its fan-out limit "
             "is {} (short by {})",
-            chip_.cores[c].name, net_.populations[pl.cores[c].population].name, pl.cores[c].first,
-            pl.cores[c].first + pl.cores[c].count - 1, pl.cores[c].fan_out, t.fan_out,
+            chip_.cores[c].name, net_.populations[pl.cores[c].population].name,
+            neuron_list(pl.cores[c].neurons), pl.cores[c].fan_out, t.fan_out,
             pl.cores[c].fan_out - t.fan_out));
       }
     }
@@ -594,7 +730,12 @@ class Mapper {
   const ChipConfig& chip_;
   const models::Network& net_;
   const models::ExpandedNetwork& ex_;
-  std::vector<Chunk> chunks_;
+  std::vector<Chunk> chunks_;                          // every population's, in order
+  std::vector<std::vector<Chunk>> chunks_of_pop_;      // while slicing
+  std::vector<std::vector<uint32_t>> chunk_of_;        // [population][neuron] -> its chunk
+  std::vector<std::vector<uint32_t>> local_of_;        // [population][neuron] -> index in it
+  std::vector<uint32_t> pop_offset_;                   // first chunk of each population
+  uint32_t next_chunk_id_ = 0;
 };
 
 }  // namespace
@@ -619,14 +760,14 @@ std::string describe_placement(const ChipConfig& chip, const models::Network& ne
     const auto& core = chip.cores[c];
     const auto& t = chip.type_of(core);
     const uint64_t used = cm.words_used * t.synaptic_memory.word_bits / 8;
-    neurons += cm.count;
+    neurons += cm.count();
     synapses += cm.synapses;
     mem += used;
     o += fmt::format("{:<14} {:>7} {:<20} {:>8} {:>10} {:>22} {:>7} {:>7}\n", core.name,
                      fmt::format("{},{}", core.router_x, core.router_y),
-                     fmt::format("{}[{}..{}]", net.populations[cm.population].name, cm.first,
-                                 cm.first + cm.count - 1),
-                     cm.count, cm.synapses,
+                     fmt::format("{}[{}]", net.populations[cm.population].name,
+                                 neuron_list(cm.neurons)),
+                     cm.count(), cm.synapses,
                      fmt::format("{}/{}", used, t.synaptic_memory.bytes), cm.axons.size(),
                      cm.fan_out);
   }

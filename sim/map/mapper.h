@@ -14,7 +14,10 @@
 
 namespace neuromesh::map {
 
-enum class Strategy { fill, locality };
+// fill: index-range slices on cores in chip order; locality: index-range slices placed to
+// shorten routes; connectivity: slices grouped by shared presynaptic sources (independent of
+// neuron numbering), placed as locality does.
+enum class Strategy { fill, locality, connectivity };
 const std::vector<std::string>& strategy_names();
 Strategy strategy_from_string(const std::string& name);  // name must be one of strategy_names()
 
@@ -35,10 +38,13 @@ struct AxonList {
 };
 
 struct CoreMap {
-  // Population slice on this core (one slice per core), or population == npos when unused.
+  // Neurons of one population on this core (one population per core), or population == npos
+  // when unused. Local neuron i is population neuron neurons[i]; the list is ascending but need
+  // not be a contiguous range (the connectivity strategy groups neurons by what they share).
   static constexpr uint32_t npos = UINT32_MAX;
   uint32_t population = npos;
-  uint32_t first = 0, count = 0;
+  std::vector<uint32_t> neurons;
+  uint32_t count() const { return uint32_t(neurons.size()); }
   std::vector<AxonList> axons;    // synaptic memory layout, axon id = index
   uint64_t synapses = 0;
   uint64_t words_used = 0;
@@ -63,6 +69,7 @@ struct Placement {
   Strategy strategy = Strategy::fill;
   std::vector<CoreMap> cores;                  // one per ChipConfig::cores entry
   std::vector<std::vector<uint32_t>> core_of;  // [population][neuron] -> core index
+  std::vector<std::vector<uint32_t>> local_of; // [population][neuron] -> index on its core
   std::vector<RoutingTable> population_routes; // [population]
   std::vector<RoutingTable> input_routes;      // [input source]; inputs enter at router (0, 0)
   uint64_t routes = 0;                         // packets sent if every neuron spiked once

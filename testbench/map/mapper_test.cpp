@@ -44,7 +44,7 @@ void check_placement(const config::ChipConfig& c, const Network& net,
     const auto& cm = pl.cores[k];
     const auto& t = c.type_of(c.cores[k]);
     if (!cm.used()) continue;
-    EXPECT_LE(cm.count, t.neurons);
+    EXPECT_LE(cm.count(), t.neurons);
     EXPECT_LE(cm.words_used, cm.words_capacity);
     EXPECT_LE(cm.axons.size(), t.fan_in);
     EXPECT_LE(cm.fan_out, t.fan_out);
@@ -65,8 +65,9 @@ void check_placement(const config::ChipConfig& c, const Network& net,
       const uint32_t core = pl.core_of[p][i];
       ASSERT_LT(core, pl.cores.size());
       EXPECT_EQ(pl.cores[core].population, p);
-      EXPECT_GE(i, pl.cores[core].first);
-      EXPECT_LT(i, pl.cores[core].first + pl.cores[core].count);
+      const auto& held = pl.cores[core].neurons;
+      ASSERT_LT(pl.local_of[p][i], held.size());
+      EXPECT_EQ(held[pl.local_of[p][i]], i);
     }
   // Each (projection, pre, core) has exactly the synapses whose post lives on that core.
   std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint32_t> expected, stored;
@@ -162,7 +163,7 @@ TEST(Mapper, MemoryLimitSplitsAPopulation) {
   const auto pl = map::map_network(c, net, ex, map::Strategy::fill);
   // 4 words per core, 1 word per axon, 2 axons per neuron: 2 neurons per core, 8 cores.
   EXPECT_EQ(pl.cores_used(), 8u);
-  for (uint32_t k = 0; k < 8; ++k) EXPECT_EQ(pl.cores[k].count, 2u);
+  for (uint32_t k = 0; k < 8; ++k) EXPECT_EQ(pl.cores[k].count(), 2u);
   check_placement(c, net, ex, pl);
 }
 

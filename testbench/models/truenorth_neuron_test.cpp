@@ -79,8 +79,7 @@ NeuronSlice slice(const ParamTable& params, const std::vector<int32_t>* weights,
   NeuronSlice s;
   s.params = &params;
   s.channel_weights = weights;
-  s.first = first;
-  s.count = count;
+  for (uint32_t i = 0; i < count; ++i) s.neurons.push_back(first + i);
   s.seed = seed;
   s.population = population;
   return s;
@@ -645,7 +644,7 @@ TEST(TrueNorthUnit, ParametersAreReadPerPopulationNeuron) {
   }
   EXPECT_EQ(unit.params(0).reset_mode, 1);
   EXPECT_EQ(unit.params(2).prn_mask, 255u);
-  EXPECT_EQ(unit.first(), 1u);
+  EXPECT_EQ(unit.neuron(0), 1u);
 }
 
 TEST(TrueNorthUnit, Flags) {
