@@ -7,6 +7,7 @@
 #include <map>
 
 #include "models/neuron_model_registry.h"
+#include "models/rng.h"
 #include "models/synapse_rows.h"
 #include "sim/map/neuron_grouping.h"
 
@@ -76,7 +77,43 @@ class Mapper {
   Mapper(const ChipConfig& chip, const models::Network& net, const models::ExpandedNetwork& ex)
       : chip_(chip), net_(net), ex_(ex) {}
 
+  // The strategy's own slicing first. When it cannot be placed (a core count, fan-out or route
+  // limit that its groups break), other neuron orders: the connectivity grouping, then index
+  // order through seeded random permutations, as many as a work budget allows (hundreds for
+  // small networks, a few for large ones). The first that fits wins; when none does, the
+  // strategy's own error is reported.
   Placement run(Strategy strategy) {
+    for (uint32_t p = 0; p < net_.populations.size(); ++p) check_format(chip_.core_types[type_for(p)], p);
+    uint64_t work = 1;
+    for (const auto& t : ex_.tables) work += t.synapses.size();
+    for (const auto& p : net_.populations) work += p.size;
+    const uint32_t attempts = 2 + uint32_t(std::min<uint64_t>(kMaxRetries, kRetryWork / work));
+    std::string first_error;
+    for (uint32_t a = 0; a < attempts; ++a) {
+      const bool own_grouped = strategy == Strategy::connectivity;
+      const Order order = a == 0 ? Order{own_grouped, 0}
+                          : a == 1 ? Order{!own_grouped, 0}
+                                   : Order{false, uint64_t(a - 1)};
+      try {
+        return attempt(strategy, order);
+      } catch (const MapError& e) {
+        if (a == 0) first_error = e.what();
+      }
+    }
+    throw MapError(first_error + fmt::format(" (none of {} other neuron orders fits either)",
+                                             attempts - 1));
+  }
+
+ private:
+  // How a population's neurons are offered to the slicer: grouped by shared sources, or by
+  // index through a permutation (seed 0: the identity).
+  struct Order {
+    bool grouped = false;
+    uint64_t permutation = 0;
+  };
+  static constexpr uint64_t kMaxRetries = 254, kRetryWork = 4'000'000;
+
+  Placement attempt(Strategy strategy, Order order) {
     Placement pl;
     pl.strategy = strategy;
     pl.cores.resize(chip_.cores.size());
@@ -84,13 +121,12 @@ class Mapper {
       const auto& t = chip_.type_of(chip_.cores[c]);
       pl.cores[c].words_capacity = t.synaptic_memory.bytes * 8 / t.synaptic_memory.word_bits;
     }
-    slice_all(strategy);
+    slice_all(order);
     assign(strategy, pl);
     build_routes(pl);
     return pl;
   }
 
- private:
   uint32_t type_for(uint32_t p) const {
     const auto& pop = net_.populations[p];
     for (const auto& core : chip_.cores) {
@@ -283,7 +319,7 @@ class Mapper {
     const CoreTypeConfig& t = *sl.type;
     const Chunk& cur = sl.cur;
     const std::string& pop = net_.populations[cur.population].name;
-    std::string what;
+    std::string what, why = fmt::format("no slicing of '{}' can meet it, not even one neuron per core", pop);
     if (cur.words > sl.word_cap) {
       what = fmt::format("{} of synaptic memory; a core of type '{}' has {} (short by {})",
                          bytes(cur.words * t.synaptic_memory.word_bits / 8), t.name,
@@ -298,14 +334,12 @@ class Mapper {
       what = fmt::format("{} input axons (distinct sources); a core of type '{}' has {} (short by {})",
                          cur.axons.size(), t.name, cap, cur.axons.size() - sl.axon_cap);
     } else {
-      what = fmt::format("{} output routes (its targets lie on that many cores, each slice as large "
-                         "as the target cores' limits allow); a core of type '{}' has a fan-out of "
-                         "{} (short by {})",
+      what = fmt::format("{} output routes; a core of type '{}' has a fan-out of {} (short by {})",
                          sl.routes[i], t.name, sl.route_cap, sl.routes[i] - sl.route_cap);
+      why = "its targets lie on that many cores, each holding as many of them as the cores' "
+            "limits allow";
     }
-    throw MapError(fmt::format("neuron {} of population '{}' alone needs {}: no slicing of '{}' "
-                               "fits the limit, even one neuron per core",
-                               i, pop, what, pop));
+    throw MapError(fmt::format("neuron {} of population '{}' alone needs {}: {}", i, pop, what, why));
   }
 
   // The output routes of every neuron of population p: per outgoing projection, the number of
@@ -333,7 +367,6 @@ class Mapper {
     Slicer sl;
     sl.type = &chip_.core_types[type_for(p)];
     const CoreTypeConfig& t = *sl.type;
-    check_format(t, p);
     sl.layout = models::layout_of(t.synapse_format);
     sl.word_cap = sl.layout.fixed_array ? UINT64_MAX : t.synaptic_memory.bytes * 8 / t.synaptic_memory.word_bits;
     sl.axon_cap = sl.layout.max_axons ? std::min(t.fan_in, sl.layout.max_axons) : t.fan_in;
@@ -356,7 +389,7 @@ class Mapper {
   // neuron, synaptic memory, fan-in and fan-out limits hold. The fill and locality strategies
   // take neurons in index order (chunks are index ranges); the connectivity strategy takes next
   // the neuron that shares most presynaptic sources with the chunk (sim/map/neuron_grouping.h).
-  void slice_population(uint32_t p, Strategy strategy) {
+  void slice_population(uint32_t p, Order order) {
     Slicer sl = make_slicer(p);
     const uint32_t size = net_.populations[p].size;
     chunks_of_pop_[p].clear();
@@ -368,7 +401,7 @@ class Mapper {
       sl.chunk_id = next_chunk_id_++;
     };
     start();
-    if (strategy == Strategy::connectivity) {
+    if (order.grouped) {
       NeuronGrouping grouping(ex_, p, size, sl.row, sl.in);
       for (uint32_t i = grouping.next(); i != UINT32_MAX; i = grouping.next()) {
         if (try_add(sl, i)) {
@@ -380,11 +413,12 @@ class Mapper {
         start();
       }
     } else {
+      const std::vector<uint32_t> perm = permutation(size, order.permutation, p);
       for (uint32_t i = 0; i < size; ++i) {
-        if (try_add(sl, i)) continue;
+        if (try_add(sl, perm[i])) continue;
         close(sl);
         start();
-        --i;  // place neuron i again, into the new chunk
+        --i;  // place this neuron again, into the new chunk
       }
     }
     if (!sl.cur.neurons.empty()) close(sl);
@@ -452,15 +486,16 @@ class Mapper {
   // Slices every population, targets before their sources so that a source's output routes are
   // known when it is cut; a cycle of projections needs further passes (each with the routes of
   // the previous one) until every chunk's fan-out holds.
-  void slice_all(Strategy strategy) {
+  void slice_all(Order order) {
     const uint32_t n = uint32_t(net_.populations.size());
     chunks_of_pop_.assign(n, {});
     chunk_of_.assign(n, {});
     local_of_.resize(n);
     for (uint32_t p = 0; p < n; ++p) local_of_[p].assign(net_.populations[p].size, 0);
-    const std::vector<uint32_t> order = targets_first();
+    const std::vector<uint32_t> sequence = targets_first();
+    next_chunk_id_ = 0;
     for (int pass = 0; pass < kMaxPasses; ++pass) {
-      for (uint32_t p : order) slice_population(p, strategy);
+      for (uint32_t p : sequence) slice_population(p, order);
       if (fan_out_holds()) break;
     }
     chunks_.clear();
@@ -483,6 +518,16 @@ class Mapper {
       }
     }
     return true;
+  }
+
+  // 0 .. n-1 for seed 0, else a Fisher-Yates shuffle keyed by (seed, population).
+  static std::vector<uint32_t> permutation(uint32_t n, uint64_t seed, uint32_t p) {
+    std::vector<uint32_t> v(n);
+    for (uint32_t i = 0; i < n; ++i) v[i] = i;
+    if (seed == 0) return v;
+    models::Rng r(seed * 0x9E3779B97F4A7C15ull + p);
+    for (uint32_t i = n; i > 1; --i) std::swap(v[i - 1], v[r.next() % i]);
+    return v;
   }
 
   // Populations in an order where each comes after the populations it projects to (a
