@@ -17,6 +17,7 @@
 
 #include "models/loihi_lif_unit.h"
 #include "models/rng.h"
+#include "sim/config/network_config.h"
 #include "sim/map/mapper.h"
 #include "testbench/common/test_chip.h"
 
@@ -147,7 +148,9 @@ TEST(MapperProperty, FindsAPlacementWheneverOneExists) {
     for (auto s : {map::Strategy::fill, map::Strategy::locality, map::Strategy::connectivity}) {
       std::string why;
       const bool ok = maps(c, net, ex, s, &why);
-      if (ok) EXPECT_TRUE(any) << "seed " << seed << ": the mapper placed what the search says cannot be placed";
+      if (ok) {
+        EXPECT_TRUE(any) << "seed " << seed << ": the mapper placed what the search says cannot be placed";
+      }
       if (any && !ok) {
         ++refused;
         ADD_FAILURE() << fmt::format("seed {} strategy {}: a placement exists but: {}", seed,
@@ -267,5 +270,26 @@ TEST(MapperProperty, ConvNetworkPlacementDoesNotDependOnNumbering) {
     auto ex = renumbered(ex_s, 0, random_permutation(spatial.populations[0].size, seed));
     ex = renumbered(ex, 1, random_permutation(spatial.populations[1].size, seed + 100));
     expect_close(q, quality(c, spatial, ex), fmt::format("permutation {}", seed));
+  }
+}
+
+TEST(MapperProperty, ShippedNetworksPlacementDoesNotDependOnNumbering) {
+  // Every population of each shipped network renumbered by a random permutation: the
+  // connectivity strategy's core count and packets stay within the tolerance above.
+  const std::string root = NEUROMESH_SOURCE_DIR;
+  const std::pair<const char*, const char*> cases[] = {
+      {"loihi2", "bench_layered"}, {"loihi2", "bench_random"}, {"loihi2", "ei_recurrent"},
+      {"loihi2", "synfire"},       {"truenorth", "truenorth_ring"}};
+  for (const auto& [chip_name, net_name] : cases) {
+    const auto c = config::load_chip_config(root + "/configs/chips/" + chip_name + ".yaml");
+    const Network net = config::load_network(root + "/configs/networks/" + net_name + ".yaml");
+    const auto ex = models::expand(net);
+    const Quality q = quality(c, net, ex);
+    for (uint64_t seed = 1; seed <= 2; ++seed) {
+      auto px = ex;
+      for (uint32_t p = 0; p < net.populations.size(); ++p)
+        px = renumbered(px, p, random_permutation(net.populations[p].size, seed * 31 + p));
+      expect_close(q, quality(c, net, px), fmt::format("{} permutation {}", net_name, seed));
+    }
   }
 }

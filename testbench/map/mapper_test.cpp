@@ -210,3 +210,44 @@ TEST(Mapper, ErrorsNameTheLimitAndTheShortfall) {
   wide.projections = {proj({false, 0}, 0, ConnectivityRule::all_to_all)};
   expect_error(chip(2, 2, 8, 4096, 24, 200, 4), wide, "at most 4 bits");
 }
+
+TEST(Mapper, FanOutLimitShrinksSlices) {
+  // a (8) -> b (64) all-to-all; b fills 8 cores of 8 neurons, so each a neuron sends 8 routes.
+  // With a fan-out of 20, a core holds floor(20 / 8) = 2 a neurons: a takes 4 cores, 12 in all.
+  // The neuron limit alone would put all of a on one core with 64 routes.
+  const auto c = chip(4, 4, 8, 4096, 64, 20);
+  Network net;
+  net.populations = {pop("a", 8), pop("b", 64)};
+  net.projections = {proj({false, 0}, 1, ConnectivityRule::all_to_all)};
+  const auto ex = models::expand(net);
+  for (auto strategy : {map::Strategy::fill, map::Strategy::locality, map::Strategy::connectivity}) {
+    SCOPED_TRACE(map::strategy_names()[size_t(strategy)]);
+    const auto pl = map::map_network(c, net, ex, strategy);
+    check_placement(c, net, ex, pl);
+    EXPECT_EQ(pl.cores_used(), 12u);
+    uint32_t a_cores = 0;
+    for (const auto& cm : pl.cores)
+      if (cm.used() && cm.population == 0) {
+        ++a_cores;
+        EXPECT_EQ(cm.fan_out, 16u);
+      }
+    EXPECT_EQ(a_cores, 4u);
+  }
+}
+
+TEST(Mapper, FanOutThatNoSlicingMeetsNamesTheNeuron) {
+  // One a neuron reaches 64 b neurons on 8 cores: 8 routes, a fan-out of 5 cannot hold them.
+  const auto c = chip(4, 4, 8, 4096, 64, 5);
+  Network net;
+  net.populations = {pop("a", 2), pop("b", 64)};
+  net.projections = {proj({false, 0}, 1, ConnectivityRule::all_to_all)};
+  const auto ex = models::expand(net);
+  try {
+    map::map_network(c, net, ex, map::Strategy::connectivity);
+    ADD_FAILURE() << "mapped";
+  } catch (const map::MapError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("of population 'a' alone needs 8 output routes"), std::string::npos) << m;
+    EXPECT_NE(m.find("fan-out of 5 (short by 3)"), std::string::npos) << m;
+  }
+}
