@@ -5,12 +5,14 @@
 #include "models/neuron_model_registry.h"
 #include "sim/chip/chip_model.h"
 #include "sim/config/network_config.h"
+#include "sim/config/placement_file.h"
 
 namespace neuromesh::app {
 
 Loaded load_and_map(const std::string& chip, const std::string& network,
                     const std::string& strategy, std::optional<uint64_t> seed,
-                    const std::vector<config::Override>& overrides) {
+                    const std::vector<config::Override>& overrides,
+                    const std::string& placement_file) {
   Loaded l;
   l.chip = config::load_chip_config(chip, overrides);
   l.net = config::load_network(network, seed);
@@ -21,8 +23,12 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
   } catch (const models::ExpansionError& e) {
     throw map::MapError(network + ": " + e.what());
   }
+  config::UserPlacement given;
+  if (!placement_file.empty()) given = config::load_placement(placement_file, l.chip, l.net);
   try {
-    l.placement = map::map_network(l.chip, l.net, l.ex, map::strategy_from_string(strategy));
+    l.placement = placement_file.empty()
+                      ? map::map_network(l.chip, l.net, l.ex, map::strategy_from_string(strategy))
+                      : map::place_network(l.chip, l.net, l.ex, given);
     check_analog_params(l);
   } catch (const map::MapError& e) {
     throw map::MapError(fmt::format("{} on {}: {}", network, chip, e.what()));

@@ -24,10 +24,12 @@ struct Loaded {
 };
 
 // Throws config::ConfigError for bad files and map::MapError (naming both files) for a network
-// that does not fit.
+// that does not fit. `placement_file`, when not empty, is a placement file (sim/config/
+// placement_file.h) that replaces the strategy.
 Loaded load_and_map(const std::string& chip, const std::string& network,
                     const std::string& strategy, std::optional<uint64_t> seed,
-                    const std::vector<config::Override>& overrides = {});
+                    const std::vector<config::Override>& overrides = {},
+                    const std::string& placement_file = "");
 
 // Analog chips: refuses (map::MapError) a population parameter outside its capmem range.
 void check_analog_params(const Loaded& l);

@@ -186,9 +186,13 @@ int sc_main(int argc, char** argv) {
   run_cmd->add_option("--mode", run.mode, "Simulation mode")
       ->check(CLI::IsMember({"functional", "cycle"}))
       ->default_val("functional");
-  run_cmd->add_option("--strategy", run.strategy, "Placement strategy")
+  auto* run_strategy = run_cmd->add_option("--strategy", run.strategy, "Placement strategy")
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
       ->default_val("fill");
+  run_cmd->add_option("--placement", run.placement,
+                      "Placement file (CSV core,population,first,last; see docs/placement-format.md) "
+                      "instead of a strategy")
+      ->excludes(run_strategy);
   run_cmd->add_option("--seed", run.seed, "Override every random seed of the network")->check(strict_uint);
   add_set_option(run_cmd, run_sets);
   run_cmd->add_option("--neuron-backend", run.neuron_backend,
@@ -230,15 +234,25 @@ int sc_main(int argc, char** argv) {
   calib_cmd->add_option("--seed", calib.seed, "Override every random seed of the network")->check(strict_uint);
   add_set_option(calib_cmd, calib_sets);
 
-  std::string map_chip, map_network, map_strategy = "fill";
-  std::optional<uint64_t> map_seed;
+  neuromesh::app::MapOptions mapo;
   auto* map_cmd = app.add_subcommand("map", "Place a network on a chip and print the placement");
-  map_cmd->add_option("--chip", map_chip, "Chip config YAML")->required();
-  map_cmd->add_option("--network", map_network, "Network YAML")->required();
-  map_cmd->add_option("--strategy", map_strategy, "Placement strategy")
+  map_cmd->add_option("--chip", mapo.chip, "Chip config YAML")->required();
+  map_cmd->add_option("--network", mapo.network, "Network YAML")->required();
+  auto* map_strategy = map_cmd->add_option("--strategy", mapo.strategy, "Placement strategy")
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
       ->default_val("fill");
-  map_cmd->add_option("--seed", map_seed, "Override every random seed of the network")->check(strict_uint);
+  auto* map_placement = map_cmd->add_option(
+      "--placement", mapo.placement,
+      "Placement file to check and describe instead of a strategy (docs/placement-format.md)")
+      ->excludes(map_strategy);
+  map_cmd->add_option("--write-placement", mapo.write_placement,
+                      "Write the placement as a placement file (CSV)");
+  auto* map_compare = map_cmd->add_flag("--compare", mapo.compare,
+                                        "Print every strategy's placement quality side by side "
+                                        "(and the --placement file's)");
+  map_compare->excludes(map_strategy);
+  (void)map_placement;
+  map_cmd->add_option("--seed", mapo.seed, "Override every random seed of the network")->check(strict_uint);
   add_set_option(map_cmd, map_sets);
 
   neuromesh::app::BenchOptions bench;
@@ -352,8 +366,12 @@ int sc_main(int argc, char** argv) {
       return neuromesh::app::bench_command(bench);
     }
     if (*map_cmd) {
-      return neuromesh::app::map_command(map_chip, map_network, map_strategy, map_seed,
-                                         to_overrides(map_sets));
+      mapo.overrides = to_overrides(map_sets);
+      if (mapo.compare && !mapo.write_placement.empty()) {
+        throw neuromesh::map::MapError("--compare prints placements; --write-placement writes one: "
+                                       "give one of them");
+      }
+      return neuromesh::app::map_command(mapo);
     }
   } catch (const neuromesh::config::ConfigError& e) {
     std::cerr << e.what() << "\n";

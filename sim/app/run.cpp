@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -24,6 +25,7 @@
 #include "sim/config/network_config.h"
 #include "sim/io/output_set.h"
 #include "sim/map/mapper.h"
+#include "sim/map/placement_quality.h"
 #include "sim/app/calibrate.h"
 #include "sim/app/describe.h"
 #include "sim/app/estimate.h"
@@ -120,14 +122,82 @@ class CycleSystemC final : public Cycle {
 
 }  // namespace
 
-int map_command(const std::string& chip, const std::string& network, const std::string& strategy,
-                std::optional<uint64_t> seed, const std::vector<config::Override>& overrides) {
-  const Loaded l = load_and_map(chip, network, strategy, seed, overrides);
+namespace {
+
+// `neuromesh map --compare`: the network loaded once, placed by every strategy (and the
+// placement file, when given), one column each.
+int compare_placements(const MapOptions& o) {
+  Loaded l = load_and_map(o.chip, o.network, "fill", o.seed, o.overrides, o.placement);
+  struct Column {
+    std::string name;
+    std::string error;
+    map::PlacementQuality q;
+  };
+  std::vector<Column> cols;
+  if (!o.placement.empty()) {
+    cols.push_back({"file", "", map::placement_quality(l.chip, l.net, l.ex, l.placement)});
+  }
+  for (const auto& name : map::strategy_names()) {
+    Column c{name, "", {}};
+    try {
+      const auto pl = map::map_network(l.chip, l.net, l.ex, map::strategy_from_string(name));
+      c.q = map::placement_quality(l.chip, l.net, l.ex, pl);
+    } catch (const map::MapError& e) {
+      c.error = e.what();
+    }
+    cols.push_back(std::move(c));
+  }
+  std::cout << fmt::format("placements of network '{}' on chip '{}'\n", l.net.name, l.chip.name);
+  auto row = [&](const std::string& label, auto&& cell) {
+    std::string s = fmt::format("{:<30}", label);
+    for (const auto& c : cols) s += fmt::format(" {:>18}", c.error.empty() ? cell(c.q) : "-");
+    std::cout << s << "\n";
+  };
+  {
+    std::string s = fmt::format("{:<30}", "strategy");
+    for (const auto& c : cols) s += fmt::format(" {:>18}", c.name);
+    std::cout << s << "\n";
+  }
+  row("cores used", [](const map::PlacementQuality& q) { return std::to_string(q.cores_used); });
+  row("packets per all-spike step", [](const map::PlacementQuality& q) { return std::to_string(q.packets); });
+  row("hops per packet", [](const map::PlacementQuality& q) { return fmt::format("{:.3f}", q.hops_per_packet()); });
+  row("most loaded link packets", [](const map::PlacementQuality& q) { return std::to_string(q.link_packets); });
+  row("most loaded link", [](const map::PlacementQuality& q) {
+    return q.link_port.empty() ? std::string("none") : fmt::format("{},{} {}", q.link_x, q.link_y, q.link_port);
+  });
+  row("most loaded core synapses", [](const map::PlacementQuality& q) { return std::to_string(q.core_synapses); });
+  const auto& any = std::find_if(cols.begin(), cols.end(), [](const Column& c) { return c.error.empty(); });
+  if (any != cols.end()) {
+    std::cout << fmt::format("lower bound on cores {} (by neurons {}, synaptic memory {}, fan-in {})\n",
+                             any->q.bound, any->q.bound_neurons, any->q.bound_memory, any->q.bound_fan_in);
+  }
+  for (const auto& c : cols) {
+    if (!c.error.empty()) std::cout << fmt::format("{}: does not fit: {}\n", c.name, c.error);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int map_command(const MapOptions& o) {
+  if (o.compare) return compare_placements(o);
+  const Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides, o.placement);
+  std::unique_ptr<io::OutputSet> out;
+  if (!o.write_placement.empty()) {
+    std::vector<std::string> inputs = {o.chip, o.network};
+    if (!o.placement.empty()) inputs.push_back(o.placement);
+    out = std::make_unique<io::OutputSet>(inputs);
+    out->add(o.write_placement, "--write-placement");
+    out->write(o.write_placement, map::placement_csv(l.chip, l.net, l.placement));
+    out->commit();
+  }
   std::cout << map::describe_placement(l.chip, l.net, l.placement);
+  std::cout << map::describe_quality(l.chip, map::placement_quality(l.chip, l.net, l.ex, l.placement));
   const RunEstimate cyc = estimate_run(l, "cycle", "systemc", 1000);
   const RunEstimate fun = estimate_run(l, "functional", "", 1000);
   std::cout << "a 1000-step cycle-accurate run (SystemC kernel): " << cyc.text() << "\n";
   std::cout << "a 1000-step functional run: " << fun.text() << "\n";
+  if (out) std::cout << "wrote " << o.write_placement << "\n";
   return 0;
 }
 
@@ -314,11 +384,15 @@ double simulate(const RunOptions& o, const config::ChipConfig& chip, const model
 }
 
 // The cycle mode's reports and trace, into their staging files; returns the exit status.
-int finish_cycle(const RunOptions& o, const Loaded& l, Cycle& cycle, chip::ChipTrace* trace,
+int finish_cycle(const RunOptions& o, const Loaded& l, const map::PlacementQuality& quality,
+                 Cycle& cycle, chip::ChipTrace* trace,
                  uint64_t synapses, double seconds, io::OutputSet& out,
                  std::vector<report::Trace> traces) {
   const std::filesystem::path dir(o.out);
-  report::RunInfo info{o.mode, o.strategy, o.kernel, o.steps, synapses, o.power_window, o.neuron_backend, {}};
+  report::RunInfo info{o.mode, o.placement.empty() ? o.strategy : "file", o.kernel, o.steps, synapses,
+                       o.power_window, o.neuron_backend, {}, {}, {}};
+  info.placement_file = o.placement;
+  info.quality = quality;
   info.traces = std::move(traces);
   const auto rep = report::make_report(l.chip, l.net, l.placement, cycle.model(), cycle.records,
                                        info, describe_chip(l.chip));
@@ -361,7 +435,7 @@ int finish_cycle(const RunOptions& o, const Loaded& l, Cycle& cycle, chip::ChipT
 
 int run_command(const RunOptions& o) {
   check_options(o);
-  Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides);
+  Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides, o.placement);
   if (o.neuron_backend == "rtl" && chip::analog_clock(l.chip).substeps_per_cycle) {
     throw map::MapError("--neuron-backend rtl: there is no RTL unit of an analog neuron (" + l.chip.name +
                         " is an analog chip); the RTL backend runs Loihi-style LIF cores");
@@ -374,11 +448,14 @@ int run_command(const RunOptions& o) {
   }
   refuse_if_too_big(estimate_run(l, o.mode, o.kernel, o.steps));
   std::vector<std::string> inputs = {o.chip, o.network};
+  if (!o.placement.empty()) inputs.push_back(o.placement);
   if (!o.calibration.empty()) inputs.push_back(o.calibration);
   inputs.insert(inputs.end(), l.net.input_files.begin(), l.net.input_files.end());
   io::OutputSet out(inputs);
   declare_outputs(out, o);
   const uint64_t synapses = l.ex.total_synapses;
+  // Before the chip is built: it releases the synapse tables once its memories hold them.
+  const map::PlacementQuality quality = map::placement_quality(l.chip, l.net, l.ex, l.placement);
   // Declared before the trace and the RTL backend, so destroyed after them: both refer to it.
   std::unique_ptr<Simulation> sim;
   Cycle* cycle = nullptr;
@@ -387,7 +464,7 @@ int run_command(const RunOptions& o) {
   sim = make_simulation(o, l, &cycle, trace, rtl);
   std::vector<report::Trace> traces;
   const double seconds = simulate(o, l.chip, l.net, *sim, out, traces);
-  if (cycle) return finish_cycle(o, l, *cycle, trace.get(), synapses, seconds, out, std::move(traces));
+  if (cycle) return finish_cycle(o, l, quality, *cycle, trace.get(), synapses, seconds, out, std::move(traces));
   out.commit();
   const models::FunctionalCounters c = sim->counters();
   std::cout << fmt::format(

@@ -13,6 +13,7 @@ namespace neuromesh::app {
 
 struct RunOptions {
   std::string chip, network, out, mode = "functional", strategy = "fill", kernel = "systemc", neuron_backend = "model";
+  std::string placement;                // placement file, empty: the strategy places
   uint64_t steps = 0;
   std::string trace;                    // VCD file, empty: none
   std::string calibration;              // analog chips: calibration file, empty: ideal codes
@@ -28,7 +29,14 @@ struct RunOptions {
 constexpr int kExitHardwareFailure = 3;
 
 int run_command(const RunOptions& options);
-int map_command(const std::string& chip, const std::string& network, const std::string& strategy,
-                std::optional<uint64_t> seed, const std::vector<config::Override>& overrides);
+struct MapOptions {
+  std::string chip, network, strategy = "fill";
+  std::string placement;                // placement file to check and describe instead
+  std::string write_placement;          // write the placement as a placement file
+  bool compare = false;                 // every strategy (and the placement file) side by side
+  std::optional<uint64_t> seed;
+  std::vector<config::Override> overrides;
+};
+int map_command(const MapOptions& options);
 
 }  // namespace neuromesh::app

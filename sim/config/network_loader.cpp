@@ -10,6 +10,7 @@
 
 #include "models/neuron_model_registry.h"
 #include "models/rng.h"
+#include "sim/config/csv_reader.h"
 #include "sim/config/network_config.h"
 #include "sim/config/yaml_reader.h"
 #include "sim/io/utf8.h"
@@ -527,63 +528,35 @@ class NetworkLoader {
 std::vector<models::InputSpike> parse_spike_csv(const std::string& text, const std::string& name,
                                                 uint32_t size) {
   std::vector<models::InputSpike> spikes;
-  std::istringstream in(text);
-  std::string line;
-  int lineno = 0;
-  auto bad = [&](const std::string& msg) {
-    throw ConfigError(name, lineno, 0, "", msg);
-  };
-  auto field = [&](const std::string& s, int64_t min, int64_t max, const char* what) {
-    // Digits with an optional leading '-', nothing else: no spaces, tabs, '+' or NUL bytes.
-    const size_t digits = s.size() - (!s.empty() && s[0] == '-' ? 1 : 0);
-    const bool plain = digits > 0 && std::all_of(s.end() - std::ptrdiff_t(digits), s.end(),
-                                                 [](char c) { return c >= '0' && c <= '9'; });
-    char* end = nullptr;
-    errno = 0;
-    const long long x = plain ? std::strtoll(s.c_str(), &end, 10) : 0;
-    if (!plain || *end != '\0' || errno != 0) {
-      bad(std::string("expected an integer ") + what + ", got '" + io::printable(s) + "'");
-    }
-    if (x < min || x > max) {
-      bad(std::string(what) + " " + s + " is out of range " + std::to_string(min) + ".." +
-          std::to_string(max));
-    }
-    return int64_t(x);
-  };
+  CsvReader csv(text, name, false);
+  std::vector<std::string> cells;
   bool header = false;
   size_t columns = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
+  while (csv.next(cells)) {
+    const std::string& line = csv.line();
     if (!header) {
       if (line != "step,index" && line != "step,index,payload") {
-        bad("expected the header 'step,index' or 'step,index,payload', got '" + io::printable(line) + "'");
+        csv.fail("expected the header 'step,index' or 'step,index,payload', got '" +
+                 io::printable(line) + "'");
       }
       header = true;
       columns = line == "step,index" ? 2 : 3;
       continue;
     }
-    // Split on every comma: "1,2," has three cells, the last one empty (and so an error).
-    std::vector<std::string> cells(1);
-    for (char c : line) {
-      if (c == ',') cells.emplace_back();
-      else cells.back() += c;
-    }
     if (cells.size() != columns) {
-      bad("expected " + std::to_string(columns) + " comma-separated values as the header says, got " +
-          std::to_string(cells.size()));
+      csv.fail("expected " + std::to_string(columns) +
+               " comma-separated values as the header says, got " + std::to_string(cells.size()));
     }
-    const int64_t step = field(cells[0], 0, kMaxStep, "step");
-    const int64_t index = field(cells[1], 0, int64_t(size) - 1, "index");
+    const int64_t step = csv.integer(cells[0], 0, kMaxStep, "step");
+    const int64_t index = csv.integer(cells[1], 0, int64_t(size) - 1, "index");
     int64_t payload = 1;
     if (cells.size() == 3) {
-      payload = field(cells[2], kMinPayload, kMaxPayload, "payload");
-      if (payload == 0) bad("a graded spike payload of 0 is no spike; expected non-zero");
+      payload = csv.integer(cells[2], kMinPayload, kMaxPayload, "payload");
+      if (payload == 0) csv.fail("a graded spike payload of 0 is no spike; expected non-zero");
     }
     spikes.push_back({uint32_t(step), uint32_t(index), int32_t(payload)});
   }
-  if (!header) bad("empty spike file: expected the header 'step,index'");
+  if (!header) csv.fail("empty spike file: expected the header 'step,index'");
   return spikes;
 }
 

@@ -9,6 +9,7 @@
 #include "models/neuron_model_registry.h"
 #include "models/rng.h"
 #include "models/synapse_rows.h"
+#include "sim/io/csv.h"
 #include "sim/map/neuron_grouping.h"
 
 namespace neuromesh::map {
@@ -104,6 +105,69 @@ class Mapper {
                                              attempts - 1));
   }
 
+  // A placement given neuron by neuron (a placement file): each core's chunk is built from the
+  // neurons it is given, then checked against every limit; messages name the file line.
+  Placement given(const config::UserPlacement& u) {
+    const uint32_t n = uint32_t(net_.populations.size());
+    const uint32_t n_cores = uint32_t(chip_.cores.size());
+    std::vector<uint32_t> pop_of_core(n_cores, CoreMap::npos), id_of_core(n_cores, 0);
+    std::vector<std::vector<std::vector<uint32_t>>> members(n);
+    std::vector<std::vector<uint32_t>> cores_of_pop(n);
+    for (uint32_t p = 0; p < n; ++p)
+      for (uint32_t c : u.core_of[p]) pop_of_core[c] = p;
+    for (uint32_t c = 0; c < n_cores; ++c) {
+      const uint32_t p = pop_of_core[c];
+      if (p == CoreMap::npos) continue;
+      id_of_core[c] = uint32_t(cores_of_pop[p].size());
+      cores_of_pop[p].push_back(c);
+      members[p].emplace_back();
+    }
+    chunks_of_pop_.assign(n, {});
+    chunk_of_.assign(n, {});
+    local_of_.resize(n);
+    for (uint32_t p = 0; p < n; ++p) {
+      const auto& pop = net_.populations[p];
+      local_of_[p].assign(pop.size, 0);
+      chunk_of_[p].resize(pop.size);
+      for (uint32_t i = 0; i < pop.size; ++i) {
+        const uint32_t id = id_of_core[u.core_of[p][i]];
+        chunk_of_[p][i] = id;
+        members[p][id].push_back(i);
+      }
+      chunks_of_pop_[p].resize(cores_of_pop[p].size());  // route_counts() needs the counts
+      if (!cores_of_pop[p].empty()) check_format(chip_.type_of(chip_.cores[cores_of_pop[p][0]]), p);
+    }
+    next_chunk_id_ = 0;
+    for (uint32_t p = 0; p < n; ++p) {
+      if (cores_of_pop[p].empty()) continue;
+      const uint32_t type = chip_.cores[cores_of_pop[p][0]].type;
+      Slicer sl = make_slicer(p, type);
+      chunks_of_pop_[p].clear();
+      for (uint32_t id = 0; id < cores_of_pop[p].size(); ++id) {
+        sl.cur = Chunk{};
+        sl.cur.population = p;
+        sl.cur.type = type;
+        sl.chunk_id = next_chunk_id_++;
+        for (uint32_t i : members[p][id]) try_add(sl, i, true);
+        check_given(sl, cores_of_pop[p][id], u);
+        close(sl);
+      }
+    }
+    chunks_.clear();
+    pop_offset_.assign(n, 0);
+    std::vector<uint32_t> core_of_chunk;
+    for (uint32_t p = 0; p < n; ++p) {
+      pop_offset_[p] = uint32_t(chunks_.size());
+      for (auto& c : chunks_of_pop_[p]) chunks_.push_back(std::move(c));
+      core_of_chunk.insert(core_of_chunk.end(), cores_of_pop[p].begin(), cores_of_pop[p].end());
+    }
+    Placement pl = empty_placement(Strategy::fill);
+    pl.file = u.file;
+    install(core_of_chunk, pl);
+    build_routes(pl);
+    return pl;
+  }
+
  private:
   // How a population's neurons are offered to the slicer: grouped by shared sources, or by
   // index through a permutation (seed 0: the identity).
@@ -113,7 +177,7 @@ class Mapper {
   };
   static constexpr uint64_t kMaxRetries = 254, kRetryWork = 4'000'000;
 
-  Placement attempt(Strategy strategy, Order order) {
+  Placement empty_placement(Strategy strategy) const {
     Placement pl;
     pl.strategy = strategy;
     pl.cores.resize(chip_.cores.size());
@@ -121,6 +185,11 @@ class Mapper {
       const auto& t = chip_.type_of(chip_.cores[c]);
       pl.cores[c].words_capacity = t.synaptic_memory.bytes * 8 / t.synaptic_memory.word_bits;
     }
+    return pl;
+  }
+
+  Placement attempt(Strategy strategy, Order order) {
+    Placement pl = empty_placement(strategy);
     slice_all(order);
     assign(strategy, pl);
     build_routes(pl);
@@ -255,7 +324,8 @@ class Mapper {
   };
 
   // Adds neuron i to the chunk; returns false (with the chunk unchanged) when a limit breaks.
-  bool try_add(Slicer& sl, uint32_t i) {
+  // `force`: adds it whatever the limits (a given placement, checked once it is complete).
+  bool try_add(Slicer& sl, uint32_t i, bool force = false) {
     Chunk& cur = sl.cur;
     const size_t axons_before = cur.axons.size();
     const uint64_t words_before = cur.words, syn_before = cur.synapses;
@@ -284,8 +354,9 @@ class Mapper {
     }
     const uint32_t n = uint32_t(cur.neurons.size()) + 1;
     if (sl.layout.dense_rows) cur.words = dense_words(sl, n);
-    if (n <= sl.type->neurons && cur.words <= sl.word_cap && cur.axons.size() <= sl.axon_cap &&
-        uint64_t(cur.fan_out) + sl.routes[i] <= sl.route_cap) {
+    if (force || (n <= sl.type->neurons && cur.words <= sl.word_cap &&
+                  cur.axons.size() <= sl.axon_cap &&
+                  uint64_t(cur.fan_out) + sl.routes[i] <= sl.route_cap)) {
       cur.neurons.push_back(i);
       cur.fan_out += sl.routes[i];
       return true;
@@ -342,6 +413,35 @@ class Mapper {
     throw MapError(fmt::format("neuron {} of population '{}' alone needs {}: {}", i, pop, what, why));
   }
 
+  // A core of a given placement against its limits.
+  void check_given(const Slicer& sl, uint32_t core, const config::UserPlacement& u) const {
+    const Chunk& c = sl.cur;
+    const CoreTypeConfig& t = *sl.type;
+    std::string what;
+    if (c.neurons.size() > t.neurons) {
+      what = fmt::format("{} neurons; a core of type '{}' holds at most {} (short by {})",
+                         c.neurons.size(), t.name, t.neurons, c.neurons.size() - t.neurons);
+    } else if (c.words > sl.word_cap) {
+      what = fmt::format("{} of synaptic memory; a core of type '{}' has {} (short by {})",
+                         bytes(c.words * t.synaptic_memory.word_bits / 8), t.name,
+                         bytes(t.synaptic_memory.bytes),
+                         bytes((c.words - sl.word_cap) * t.synaptic_memory.word_bits / 8));
+    } else if (c.axons.size() > sl.axon_cap) {
+      what = fmt::format("{} input axons (distinct sources); a core of type '{}' has a fan-in of {} "
+                         "(short by {})", c.axons.size(), t.name, sl.axon_cap,
+                         c.axons.size() - sl.axon_cap);
+    } else if (c.fan_out > sl.route_cap) {
+      what = fmt::format("{} output routes (one per target core and projection of each neuron); a "
+                         "core of type '{}' has a fan-out of {} (short by {})",
+                         c.fan_out, t.name, sl.route_cap, c.fan_out - sl.route_cap);
+    } else {
+      return;
+    }
+    throw MapError(fmt::format("{}: core {} (population '{}' neurons {}) needs {}", u.origin[core],
+                               chip_.cores[core].name, net_.populations[c.population].name,
+                               neuron_list(c.neurons), what));
+  }
+
   // The output routes of every neuron of population p: per outgoing projection, the number of
   // distinct chunks its targets lie in (one axon, hence one route, per chunk).
   std::vector<uint32_t> route_counts(uint32_t p) const {
@@ -363,9 +463,9 @@ class Mapper {
     return routes;
   }
 
-  Slicer make_slicer(uint32_t p) const {
+  Slicer make_slicer(uint32_t p, uint32_t type) const {
     Slicer sl;
-    sl.type = &chip_.core_types[type_for(p)];
+    sl.type = &chip_.core_types[type];
     const CoreTypeConfig& t = *sl.type;
     sl.layout = models::layout_of(t.synapse_format);
     sl.word_cap = sl.layout.fixed_array ? UINT64_MAX : t.synaptic_memory.bytes * 8 / t.synaptic_memory.word_bits;
@@ -390,7 +490,7 @@ class Mapper {
   // take neurons in index order (chunks are index ranges); the connectivity strategy takes next
   // the neuron that shares most presynaptic sources with the chunk (sim/map/neuron_grouping.h).
   void slice_population(uint32_t p, Order order) {
-    Slicer sl = make_slicer(p);
+    Slicer sl = make_slicer(p, type_for(p));
     const uint32_t size = net_.populations[p].size;
     chunks_of_pop_[p].clear();
     chunk_of_[p].assign(size, UINT32_MAX);
@@ -668,6 +768,11 @@ class Mapper {
     } else {
       assign_locality(core_of_chunk);
     }
+    install(core_of_chunk, pl);
+  }
+
+  // The chunks onto their cores: neurons, memory layout, where each neuron lives.
+  void install(const std::vector<uint32_t>& core_of_chunk, Placement& pl) {
     pl.core_of.resize(net_.populations.size());
     pl.local_of = std::move(local_of_);
     for (uint32_t p = 0; p < net_.populations.size(); ++p) {
@@ -790,11 +895,39 @@ Placement map_network(const ChipConfig& chip, const models::Network& net,
   return Mapper(chip, net, ex).run(strategy);
 }
 
+Placement place_network(const ChipConfig& chip, const models::Network& net,
+                        const models::ExpandedNetwork& ex, const config::UserPlacement& given) {
+  return Mapper(chip, net, ex).given(given);
+}
+
+std::string placement_source(const Placement& pl) {
+  return pl.file.empty() ? "strategy " + strategy_names()[size_t(pl.strategy)]
+                         : "placement file " + pl.file;
+}
+
+std::string placement_csv(const ChipConfig& chip, const models::Network& net, const Placement& pl) {
+  std::string o = fmt::format("# neuromesh placement of network '{}' on chip '{}' ({})\n",
+                              net.name, chip.name, placement_source(pl));
+  o += "core,population,first,last\n";
+  for (uint32_t c = 0; c < pl.cores.size(); ++c) {
+    const auto& cm = pl.cores[c];
+    const std::string core = io::csv_field(chip.cores[c].name);
+    for (size_t a = 0; a < cm.neurons.size();) {
+      size_t b = a;
+      while (b + 1 < cm.neurons.size() && cm.neurons[b + 1] == cm.neurons[b] + 1) ++b;
+      o += fmt::format("{},{},{},{}\n", core, io::csv_field(net.populations[cm.population].name),
+                       cm.neurons[a], cm.neurons[b]);
+      a = b + 1;
+    }
+  }
+  return o;
+}
+
 std::string describe_placement(const ChipConfig& chip, const models::Network& net,
                                const Placement& pl) {
   std::string o;
-  o += fmt::format("placement of network '{}' on chip '{}' (strategy {})\n", net.name, chip.name,
-                   strategy_names()[size_t(pl.strategy)]);
+  o += fmt::format("placement of network '{}' on chip '{}' ({})\n", net.name, chip.name,
+                   placement_source(pl));
   o += fmt::format("{:<14} {:>7} {:<20} {:>8} {:>10} {:>22} {:>7} {:>7}\n", "core", "router",
                    "population", "neurons", "synapses", "memory bytes used/cap", "fan-in",
                    "fan-out");

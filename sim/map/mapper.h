@@ -11,6 +11,7 @@
 #include "models/connectivity.h"
 #include "models/network.h"
 #include "sim/config/chip_config.h"
+#include "sim/config/placement_file.h"
 
 namespace neuromesh::map {
 
@@ -67,6 +68,7 @@ struct RoutingTable {
 
 struct Placement {
   Strategy strategy = Strategy::fill;
+  std::string file;                            // the placement file it came from, or ""
   std::vector<CoreMap> cores;                  // one per ChipConfig::cores entry
   std::vector<std::vector<uint32_t>> core_of;  // [population][neuron] -> core index
   std::vector<std::vector<uint32_t>> local_of; // [population][neuron] -> index on its core
@@ -84,6 +86,20 @@ int synapse_bits(const config::CoreTypeConfig& type, const models::SynapseTable&
 
 Placement map_network(const config::ChipConfig& chip, const models::Network& net,
                       const models::ExpandedNetwork& ex, Strategy strategy);
+
+// The placement a user gave (a placement file), checked against every limit of every core like
+// the mapper's own; errors name the file line that put the offending core's first neurons there.
+Placement place_network(const config::ChipConfig& chip, const models::Network& net,
+                        const models::ExpandedNetwork& ex, const config::UserPlacement& given);
+
+// The placement as a placement file (sim/config/placement_file.h): one row per run of
+// consecutive neurons on a core, cores in chip order. place_network() reads it back to the
+// same placement.
+std::string placement_csv(const config::ChipConfig& chip, const models::Network& net,
+                          const Placement& placement);
+
+// "strategy fill" or "placement file F".
+std::string placement_source(const Placement& placement);
 
 // Human-readable placement: cores used, neurons and synapse bytes per core, hops per spike.
 std::string describe_placement(const config::ChipConfig& chip, const models::Network& net,

@@ -178,6 +178,29 @@ std::string render_html(const Json& r, const std::string& chip_summary) {
                    esc(r["run"]["strategy"].get<std::string>()), r["run"]["cores_used"].get<uint32_t>(),
                    chip["cores"].get<uint32_t>(), esc(chip["file"].get<std::string>()),
                    esc(r["network"]["file"].get<std::string>()));
+  if (r.contains("placement")) {
+    const auto& q = r["placement"];
+    const auto& b = q["lower_bound_cores"];
+    std::string link = "none", core = "none";
+    if (!q["most_loaded_link"].is_null()) {
+      const auto& l = q["most_loaded_link"];
+      link = fmt::format("router {},{} {} ({} packets)", l["router"][0].get<uint32_t>(),
+                         l["router"][1].get<uint32_t>(), l["port"].get<std::string>(),
+                         l["packets"].get<uint64_t>());
+    }
+    if (!q["most_loaded_core"].is_null()) {
+      const auto& c = q["most_loaded_core"];
+      core = fmt::format("{} ({} synapses)", c["name"].get<std::string>(), c["synapses"].get<uint64_t>());
+    }
+    h += fmt::format(
+        "<p class=\"note\" id=\"placement\">Placement: {} cores used, lower bound {} (by neurons {}, "
+        "synaptic memory {}, fan-in {}); if every source neuron spiked once: {} packets, {:.3f} "
+        "hops per packet, most loaded link {}, most loaded core {}.</p>",
+        q["cores_used"].get<uint32_t>(), b["total"].get<uint64_t>(), b["by_neurons"].get<uint64_t>(),
+        b["by_memory"].get<uint64_t>(), b["by_fan_in"].get<uint64_t>(),
+        q["packets_per_all_spike_step"].get<uint64_t>(), q["hops_per_packet"].get<double>(),
+        esc(link), esc(core));
+  }
 
   // Key figures.
   const auto& lat = tot["latency"];

@@ -120,6 +120,27 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
   j["run"] = {{"mode", info.mode}, {"kernel", info.kernel}, {"neuron_backend", info.neuron_backend},
               {"strategy", info.strategy},
               {"steps", info.steps}, {"cores_used", pl.cores_used()}};
+  if (!info.placement_file.empty()) j["run"]["placement_file"] = info.placement_file;
+  {
+    const auto& q = info.quality;
+    Json link = nullptr, core = nullptr;
+    if (q.link_packets) {
+      link = {{"router", {q.link_x, q.link_y}}, {"port", q.link_port}, {"packets", q.link_packets}};
+    }
+    if (q.core_synapses) {
+      core = {{"name", chip.cores[q.core].name}, {"synapses", q.core_synapses},
+              {"packets_in", q.core_packets}};
+    }
+    j["placement"] = {{"cores_used", q.cores_used},
+                      {"packets_per_all_spike_step", q.packets},
+                      {"hops_per_packet", q.hops_per_packet()},
+                      {"most_loaded_link", link},
+                      {"most_loaded_core", core},
+                      {"lower_bound_cores", {{"total", q.bound},
+                                             {"by_neurons", q.bound_neurons},
+                                             {"by_memory", q.bound_memory},
+                                             {"by_fan_in", q.bound_fan_in}}}};
+  }
 
   // Per step.
   Json js = Json::array();

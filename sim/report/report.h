@@ -10,6 +10,7 @@
 #include "sim/chip/chip_model.h"
 #include "sim/config/chip_config.h"
 #include "sim/map/mapper.h"
+#include "sim/map/placement_quality.h"
 #include "sim/report/energy.h"
 
 namespace neuromesh::report {
@@ -30,6 +31,8 @@ struct RunInfo {
   uint32_t power_window = 10;
   std::string neuron_backend = "model";
   std::vector<Trace> traces;
+  std::string placement_file;           // empty: the strategy placed the network
+  map::PlacementQuality quality;
 };
 
 struct Outputs {

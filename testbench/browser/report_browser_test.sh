@@ -30,7 +30,7 @@ for id in key-figures energy-breakdown core-heatmap link-heatmap latency-plot br
 done
 # Each plot has content: bars, cores, links and two series with one point per step.
 [ "$(grep -o 'class="bar"' "$dom" | wc -l)" -ge 5 ] || fail "energy breakdown has no bars"
-used=$(grep -o '"cores_used": [0-9]*' "$tmp/run/report.json" | grep -o '[0-9]*$')
+used=$(grep -o '"cores_used": [0-9]*' "$tmp/run/report.json" | head -1 | grep -o '[0-9]*$')
 [ "$(grep -o 'class="core"' "$dom" | wc -l)" -ge "$used" ] || fail "core heatmap lacks cores"
 [ "$(grep -o 'class="link"' "$dom" | wc -l)" -ge 4 ] || fail "link heatmap has no links"
 series=$(grep -o 'class="series"[^>]*points="[^"]*"' "$dom")
