@@ -553,6 +553,25 @@ class Mapper {
         net_.populations[c.population].name, neuron_list(c.neurons), why));
   }
 
+  // Axons in order of first use by the chunk's neurons in ascending order, each neuron's sources
+  // in (projection, presynaptic neuron) order: the order index-order slicing builds, and one that
+  // depends only on which neurons the chunk holds (so a placement file reads back to the same
+  // memory layout, whatever order the chunk was grown in).
+  void canonical_axon_order(Slicer& sl) const {
+    Chunk& c = sl.cur;
+    std::vector<uint32_t> rank(c.axons.size(), UINT32_MAX);
+    uint32_t next = 0;
+    for (uint32_t i : c.neurons)
+      for (uint64_t s = sl.row[i]; s < sl.row[i + 1]; ++s) {
+        const auto [k, pre] = sl.in[s];
+        uint32_t& r = rank[sl.axon_of[k][pre]];
+        if (r == UINT32_MAX) r = next++;
+      }
+    std::vector<AxonList> sorted(c.axons.size());
+    for (size_t a = 0; a < c.axons.size(); ++a) sorted[rank[a]] = c.axons[a];
+    c.axons = std::move(sorted);
+  }
+
   // Closes the growing chunk: neurons in ascending order (their local index on the core), then
   // the synaptic memory layout.
   void close(Slicer& sl) {
@@ -563,6 +582,7 @@ class Mapper {
       chunk_of_[c.population][c.neurons[l]] = id;
       local_of_[c.population][c.neurons[l]] = l;
     }
+    canonical_axon_order(sl);
     if (sl.layout.labelled_rows) check_rows(c, sl);
     uint64_t offset = 0;
     const uint32_t n = uint32_t(c.neurons.size());
