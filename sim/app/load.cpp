@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "models/neuron_model_registry.h"
 #include "sim/chip/chip_model.h"
 #include "sim/config/network_config.h"
@@ -13,9 +15,16 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
                     const std::string& strategy, std::optional<uint64_t> seed,
                     const std::vector<config::Override>& overrides,
                     const std::string& placement_file) {
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
   Loaded l;
+  auto t = Clock::now();
   l.chip = config::load_chip_config(chip, overrides);
   l.net = config::load_network(network, seed);
+  l.load_seconds = since(t);
+  t = Clock::now();
   try {
     l.ex = models::expand(l.net);
   } catch (const models::NetworkTooLarge& e) {
@@ -23,6 +32,8 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
   } catch (const models::ExpansionError& e) {
     throw map::MapError(network + ": " + e.what());
   }
+  l.expand_seconds = since(t);
+  t = Clock::now();
   config::UserPlacement given;
   if (!placement_file.empty()) given = config::load_placement(placement_file, l.chip, l.net);
   try {
@@ -33,6 +44,7 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
   } catch (const map::MapError& e) {
     throw map::MapError(fmt::format("{} on {}: {}", network, chip, e.what()));
   }
+  l.map_seconds = since(t);
   return l;
 }
 

@@ -21,6 +21,8 @@ struct Loaded {
   models::ExpandedNetwork ex;
   map::Placement placement;
   models::AdexCalibration calibration;   // analog chips: loaded with --calibration (else empty)
+  // Wall seconds of each phase: reading the files, expanding the connectivity, placing.
+  double load_seconds = 0, expand_seconds = 0, map_seconds = 0;
 };
 
 // Throws config::ConfigError for bad files and map::MapError (naming both files) for a network

@@ -1,6 +1,7 @@
 #include "sim/app/run.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -197,6 +198,13 @@ int map_command(const MapOptions& o) {
   const RunEstimate fun = estimate_run(l, "functional", "", 1000);
   std::cout << "a 1000-step cycle-accurate run (SystemC kernel): " << cyc.text() << "\n";
   std::cout << "a 1000-step functional run: " << fun.text() << "\n";
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  std::cout << fmt::format("timing: load {:.2f} s, expand {:.2f} s, place {:.2f} s; peak RSS {:.0f} MiB "
+                           "({:.1f} bytes per synapse)\n",
+                           l.load_seconds, l.expand_seconds, l.map_seconds,
+                           double(u.ru_maxrss) / 1024.0,
+                           l.ex.total_synapses ? double(u.ru_maxrss) * 1024.0 / double(l.ex.total_synapses) : 0.0);
   if (out) std::cout << "wrote " << o.write_placement << "\n";
   return 0;
 }
