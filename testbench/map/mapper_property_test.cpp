@@ -20,30 +20,16 @@
 #include "sim/config/network_config.h"
 #include "sim/map/mapper.h"
 #include "testbench/common/test_chip.h"
+#include "testbench/common/test_network.h"
 
 using namespace neuromesh;
 using models::ConnectivityRule;
 using models::Network;
 using neuromesh::testkit::chip;
+using neuromesh::testkit::pop;
+using neuromesh::testkit::proj;
 
 namespace {
-
-models::Population pop(const std::string& name, uint32_t size) {
-  return models::Population{name, size, {}, "loihi_cuba_lif",
-                            models::lif_param_table(std::vector<models::loihi::LifParams>(size))};
-}
-
-models::Projection random_proj(models::Endpoint from, uint32_t to, double p, uint64_t seed) {
-  models::Projection pr;
-  pr.name = "p" + std::to_string(seed);
-  pr.from = from;
-  pr.to = to;
-  pr.rule = ConnectivityRule::random;
-  pr.weight = {1, 100};
-  pr.probability = p;
-  pr.seed = seed;
-  return pr;
-}
 
 // The limits of one core type, restated from the chip config (test_chip.h: 64-bit words,
 // loihi_sparse synapses of weight_bits + index bits, no delays here).
@@ -139,7 +125,7 @@ TEST(MapperProperty, FindsAPlacementWheneverOneExists) {
     for (int k = 0; k < n_proj; ++k) {
       const bool from_input = r.range(0, 2) == 0;
       const models::Endpoint from{from_input, from_input ? 0u : uint32_t(r.range(0, n_pops - 1))};
-      net.projections.push_back(random_proj(from, uint32_t(r.range(0, n_pops - 1)), 0.6, seed * 10 + k));
+      net.projections.push_back(proj(from, uint32_t(r.range(0, n_pops - 1)), ConnectivityRule::random, 0.6, seed * 10 + k));
     }
     const auto ex = models::expand(net);
     ASSERT_EQ(map::synapse_bits(c.core_types[0], ex.tables[0]), 10);

@@ -10,31 +10,16 @@
 #include "models/loihi_lif_unit.h"
 #include "models/rng.h"
 #include "testbench/common/test_chip.h"
+#include "testbench/common/test_network.h"
 
 using namespace neuromesh;
 using models::ConnectivityRule;
 using models::Network;
 using neuromesh::testkit::chip;
+using neuromesh::testkit::pop;
+using neuromesh::testkit::proj;
 
 namespace {
-
-models::Population pop(const std::string& name, uint32_t size) {
-  return models::Population{name, size, {}, "loihi_cuba_lif",
-                            models::lif_param_table(std::vector<models::loihi::LifParams>(size))};
-}
-
-models::Projection proj(models::Endpoint from, uint32_t to, ConnectivityRule rule, double p = 0,
-                        uint64_t seed = 1) {
-  models::Projection pr;
-  pr.name = "p" + std::to_string(seed);
-  pr.from = from;
-  pr.to = to;
-  pr.rule = rule;
-  pr.weight = {1, 100};
-  pr.probability = p;
-  pr.seed = seed;
-  return pr;
-}
 
 // Checks every invariant of a placement against the network it came from.
 void check_placement(const config::ChipConfig& c, const Network& net,
@@ -104,18 +89,7 @@ void check_placement(const config::ChipConfig& c, const Network& net,
 TEST(Mapper, RandomNetworksRespectEveryLimit) {
   const auto c = chip(10, 10, 16, 512, 64, 400);  // 64 words of 64 bits per core
   for (uint64_t seed = 1; seed <= 40; ++seed) {
-    models::Rng r(seed);
-    Network net;
-    const int n_pops = 1 + int(r.range(0, 3));
-    for (int p = 0; p < n_pops; ++p) net.populations.push_back(pop("p" + std::to_string(p), uint32_t(r.range(1, 60))));
-    net.inputs.push_back(models::InputSource{"in", 20, {}, {}, false, 0, 0});
-    for (int k = 0; k < 4; ++k) {
-      const bool from_input = r.range(0, 2) == 0;
-      const models::Endpoint from{from_input, from_input ? 0u : uint32_t(r.range(0, n_pops - 1))};
-      auto pr = proj(from, uint32_t(r.range(0, n_pops - 1)), ConnectivityRule::random, 0.1, seed * 10 + k);
-      if (r.range(0, 1)) pr.delay = {0, 5};
-      net.projections.push_back(pr);
-    }
+    const Network net = testkit::random_network(seed);
     const auto ex = models::expand(net);
     for (auto strategy : {map::Strategy::fill, map::Strategy::locality}) {
       SCOPED_TRACE(fmt::format("seed {} strategy {}", seed, int(strategy)));

@@ -12,31 +12,17 @@
 #include "sim/map/mapper.h"
 #include "sim/map/placement_quality.h"
 #include "testbench/common/test_chip.h"
+#include "testbench/common/test_network.h"
 
 using namespace neuromesh;
 using models::ConnectivityRule;
 using models::Network;
 using neuromesh::testkit::chip;
+using neuromesh::testkit::pop;
+using neuromesh::testkit::proj;
+using neuromesh::testkit::random_network;
 
 namespace {
-
-models::Population pop(const std::string& name, uint32_t size) {
-  return models::Population{name, size, {}, "loihi_cuba_lif",
-                            models::lif_param_table(std::vector<models::loihi::LifParams>(size))};
-}
-
-models::Projection proj(models::Endpoint from, uint32_t to, ConnectivityRule rule, double p = 0,
-                        uint64_t seed = 1) {
-  models::Projection pr;
-  pr.name = "p" + std::to_string(seed);
-  pr.from = from;
-  pr.to = to;
-  pr.rule = rule;
-  pr.weight = {1, 100};
-  pr.probability = p;
-  pr.seed = seed;
-  return pr;
-}
 
 void expect_same(const map::Placement& a, const map::Placement& b) {
   ASSERT_EQ(a.cores.size(), b.cores.size());
@@ -65,22 +51,6 @@ map::Placement round_trip(const config::ChipConfig& c, const Network& net,
                           const models::ExpandedNetwork& ex, const map::Placement& pl) {
   const auto u = config::parse_placement(map::placement_csv(c, net, pl), "p.csv", c, net);
   return map::place_network(c, net, ex, u);
-}
-
-Network random_network(uint64_t seed) {
-  models::Rng r(seed);
-  Network net;
-  const int n_pops = 1 + int(r.range(0, 3));
-  for (int p = 0; p < n_pops; ++p) net.populations.push_back(pop("p" + std::to_string(p), uint32_t(r.range(1, 60))));
-  net.inputs.push_back(models::InputSource{"in", 20, {}, {}, false, 0, 0});
-  for (int k = 0; k < 4; ++k) {
-    const bool from_input = r.range(0, 2) == 0;
-    const models::Endpoint from{from_input, from_input ? 0u : uint32_t(r.range(0, n_pops - 1))};
-    auto pr = proj(from, uint32_t(r.range(0, n_pops - 1)), ConnectivityRule::random, 0.1, seed * 10 + k);
-    if (r.range(0, 1)) pr.delay = {0, 5};
-    net.projections.push_back(pr);
-  }
-  return net;
 }
 
 // The message of the ConfigError or MapError that `f` throws, or "" if it throws none.
