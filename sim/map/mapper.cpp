@@ -73,6 +73,13 @@ std::string neuron_list(const std::vector<uint32_t>& n) {
   return n.size() > 4 ? fmt::format("{}, ... ({} neurons)", s, n.size()) : s;
 }
 
+// A limit that no slicing can meet (one neuron alone, or a group that must share a core): no
+// other neuron order is tried.
+class Unplaceable : public MapError {
+ public:
+  using MapError::MapError;
+};
+
 class Mapper {
  public:
   Mapper(const ChipConfig& chip, const models::Network& net, const models::ExpandedNetwork& ex)
@@ -97,6 +104,8 @@ class Mapper {
                                    : Order{false, uint64_t(a - 1)};
       try {
         return attempt(strategy, order);
+      } catch (const Unplaceable&) {
+        throw;
       } catch (const MapError& e) {
         if (a == 0) first_error = e.what();
       }
@@ -323,16 +332,31 @@ class Mapper {
     uint32_t chunk_id = 0;
   };
 
-  // Adds neuron i to the chunk; returns false (with the chunk unchanged) when a limit breaks.
-  // `force`: adds it whatever the limits (a given placement, checked once it is complete).
-  bool try_add(Slicer& sl, uint32_t i, bool force = false) {
-    Chunk& cur = sl.cur;
-    const size_t axons_before = cur.axons.size();
-    const uint64_t words_before = cur.words, syn_before = cur.synapses;
+  // What adding one neuron changed, to take it out again (a unit that does not fit whole).
+  struct Added {
     struct Undo {
       uint32_t k, pre, last, count;
     };
+    uint32_t neuron = 0, fan_out_before = 0;
+    size_t axons_before = 0;
+    uint64_t words_before = 0, syn_before = 0;
     std::vector<Undo> undo;
+  };
+
+  // Adds neuron i to the chunk; returns false (with the chunk unchanged) when a limit breaks.
+  // `force`: adds it whatever the limits (a given placement, checked once it is complete).
+  // `record`: receives what to pass to remove() to take the neuron out again.
+  bool try_add(Slicer& sl, uint32_t i, bool force = false, Added* record = nullptr) {
+    Chunk& cur = sl.cur;
+    Added local;
+    Added& a = record ? *record : local;
+    a.neuron = i;
+    a.fan_out_before = cur.fan_out;
+    a.axons_before = cur.axons.size();
+    a.words_before = cur.words;
+    a.syn_before = cur.synapses;
+    a.undo.clear();
+    auto& undo = a.undo;
     const bool lists = !sl.layout.dense_rows && !sl.layout.fixed_array;
     for (uint64_t s = sl.row[i]; s < sl.row[i + 1]; ++s) {
       const auto [k, pre] = sl.in[s];
@@ -362,19 +386,127 @@ class Mapper {
       return true;
     }
     if (n == 1) fail_alone(sl, i);
-    for (auto u = undo.rbegin(); u != undo.rend(); ++u) {
+    undo_synapses(sl, a);
+    return false;
+  }
+
+  // Takes out the neuron last added (try_add with a record).
+  void remove(Slicer& sl, const Added& a) {
+    sl.cur.neurons.pop_back();
+    sl.cur.fan_out = a.fan_out_before;
+    undo_synapses(sl, a);
+  }
+
+  void undo_synapses(Slicer& sl, const Added& a) {
+    Chunk& cur = sl.cur;
+    for (auto u = a.undo.rbegin(); u != a.undo.rend(); ++u) {
       sl.last[u->k][u->pre] = u->last;
       sl.count[u->k][u->pre] = u->count;
     }
-    cur.axons.resize(axons_before);
-    for (uint64_t s = sl.row[i]; s < sl.row[i + 1]; ++s) {
+    cur.axons.resize(a.axons_before);
+    for (uint64_t s = sl.row[a.neuron]; s < sl.row[a.neuron + 1]; ++s) {
       const auto [k, pre] = sl.in[s];
       if (sl.last[k][pre] == sl.chunk_id) --cur.axons[sl.axon_of[k][pre]].synapses;
     }
-    cur.words = words_before;
-    cur.synapses = syn_before;
-    return false;
+    cur.words = a.words_before;
+    cur.synapses = a.syn_before;
   }
+
+  // Neurons of population p that must share a core: all targets of a source neuron whose core
+  // type lets a neuron drive one axon (TrueNorth), joined transitively. CSR by unit; `of`:
+  // each neuron's unit. Empty when no such source feeds p (every neuron its own unit).
+  struct Units {
+    std::vector<uint32_t> of, row, members;
+  };
+  Units units(uint32_t p) const {
+    Units u;
+    const uint32_t size = net_.populations[p].size;
+    std::vector<uint32_t> parent;
+    auto find = [&](uint32_t x) {
+      while (parent[x] != x) x = parent[x] = parent[parent[x]];
+      return x;
+    };
+    for (const auto& tab : ex_.tables) {
+      if (tab.to != p || tab.from.is_input) continue;
+      const auto& f = chip_.core_types[type_for(tab.from.index)].synapse_format;
+      if (models::layout_of(f).routes_per_neuron != 1) continue;
+      if (parent.empty()) {
+        parent.resize(size);
+        for (uint32_t i = 0; i < size; ++i) parent[i] = i;
+      }
+      for (size_t j = 0; j + 1 < tab.row.size(); ++j) {
+        if (tab.row[j + 1] - tab.row[j] < 2) continue;
+        const uint32_t first = find(tab.synapses[tab.row[j]].post);
+        for (uint64_t s = tab.row[j] + 1; s < tab.row[j + 1]; ++s) {
+          const uint32_t r = find(tab.synapses[s].post);
+          if (r != first) parent[r] = first;
+        }
+      }
+    }
+    if (parent.empty()) return u;
+    u.of.assign(size, UINT32_MAX);
+    std::vector<uint32_t> id_of_root(size, UINT32_MAX), count;
+    for (uint32_t i = 0; i < size; ++i) {
+      uint32_t& id = id_of_root[find(i)];
+      if (id == UINT32_MAX) id = uint32_t(count.size()), count.push_back(0);
+      u.of[i] = id;
+      ++count[id];
+    }
+    u.row.assign(count.size() + 1, 0);
+    for (size_t k = 0; k < count.size(); ++k) u.row[k + 1] = u.row[k] + count[k];
+    u.members.resize(size);
+    std::vector<uint32_t> fill(u.row.begin(), u.row.end() - 1);
+    for (uint32_t i = 0; i < size; ++i) u.members[fill[u.of[i]]++] = i;  // ascending per unit
+    return u;
+  }
+
+  // Adds neuron i with the rest of its unit, all or none.
+  bool try_add_unit(Slicer& sl, const Units& u, uint32_t i) {
+    if (u.of.empty()) return try_add(sl, i);
+    const uint32_t id = u.of[i];
+    std::vector<Added> done(u.row[id + 1] - u.row[id]);
+    for (uint32_t m = u.row[id]; m < u.row[id + 1]; ++m) {
+      if (try_add(sl, u.members[m], false, &done[m - u.row[id]])) continue;
+      for (uint32_t back = m; back-- > u.row[id];) remove(sl, done[back - u.row[id]]);
+      if (sl.cur.neurons.empty()) fail_unit(sl, u, id);
+      return false;
+    }
+    return true;
+  }
+
+  [[noreturn]] void fail_unit(const Slicer& sl, const Units& u, uint32_t id) const {
+    const uint32_t p = sl.cur.population;
+    const std::vector<uint32_t> members(u.members.begin() + std::ptrdiff_t(u.row[id]),
+                                        u.members.begin() + std::ptrdiff_t(u.row[id + 1]));
+    // The one-axon source with the most targets in the unit names the problem.
+    std::string source = "a source neuron";
+    uint64_t most = 0;
+    for (const auto& tab : ex_.tables) {
+      if (tab.to != p || tab.from.is_input) continue;
+      const auto& f = chip_.core_types[type_for(tab.from.index)].synapse_format;
+      if (models::layout_of(f).routes_per_neuron != 1) continue;
+      for (size_t j = 0; j + 1 < tab.row.size(); ++j) {
+        const uint64_t n = tab.row[j + 1] - tab.row[j];
+        if (n > most && u.of[tab.synapses[tab.row[j]].post] == id) {
+          most = n;
+          source = fmt::format("neuron {} of population '{}'", j, net_.populations[tab.from.index].name);
+        }
+      }
+    }
+    const uint64_t per_core = std::min<uint64_t>(sl.type->neurons, sl.axon_cap);
+    const std::string message = fmt::format(
+        "{} reaches {} target neurons; a neuron of its core type drives one axon, so its targets "
+        "(with those of every source neuron sharing them: neurons {} of population '{}') must "
+        "share one core, and a core of type '{}' holds at most {} neurons, {} input axons and "
+        "{} output routes: it would need {} splitter neurons (not inserted automatically)",
+        source, most, neuron_list(members), net_.populations[p].name, sl.type->name,
+        sl.type->neurons, sl.axon_cap, sl.route_cap, std::max<uint64_t>(1, (most + per_core - 1) / per_core) - 1);
+    // More neurons than a core holds: no order helps. Otherwise the group's routes, which
+    // depend on how its targets are sliced, may fit under another order.
+    if (members.size() > sl.type->neurons) throw Unplaceable(message);
+    throw MapError(message);
+  }
+
 
   // Dense rows span the whole chunk: words = sum over axons of ceil(count / per_word).
   static uint64_t dense_words(const Slicer& sl, uint32_t n_neurons) {
@@ -410,7 +542,12 @@ class Mapper {
       why = "its targets lie on that many cores, each holding as many of them as the cores' "
             "limits allow";
     }
-    throw MapError(fmt::format("neuron {} of population '{}' alone needs {}: {}", i, pop, what, why));
+    const std::string message =
+        fmt::format("neuron {} of population '{}' alone needs {}: {}", i, pop, what, why);
+    // Memory and fan-in of one neuron hold in no slicing; its routes depend on how its targets
+    // are sliced, which another neuron order may change.
+    if (cur.words > sl.word_cap || cur.axons.size() > sl.axon_cap) throw Unplaceable(message);
+    throw MapError(message);
   }
 
   // A core of a given placement against its limits.
@@ -501,11 +638,16 @@ class Mapper {
       sl.chunk_id = next_chunk_id_++;
     };
     start();
+    const Units u = units(p);
     if (order.grouped) {
       NeuronGrouping grouping(ex_, p, size, sl.row, sl.in);
       for (uint32_t i = grouping.next(); i != UINT32_MAX; i = grouping.next()) {
-        if (try_add(sl, i)) {
+        if (try_add_unit(sl, u, i)) {
           grouping.taken(i);
+          if (!u.of.empty()) {
+            for (uint32_t m = u.row[u.of[i]]; m < u.row[u.of[i] + 1]; ++m)
+              if (u.members[m] != i) grouping.taken(u.members[m]);
+          }
           continue;
         }
         close(sl);
@@ -514,11 +656,18 @@ class Mapper {
       }
     } else {
       const std::vector<uint32_t> perm = permutation(size, order.permutation, p);
-      for (uint32_t i = 0; i < size; ++i) {
-        if (try_add(sl, perm[i])) continue;
+      std::vector<uint8_t> placed(u.of.empty() ? 0 : size, 0);
+      for (uint32_t k = 0; k < size; ++k) {
+        const uint32_t i = perm[k];
+        if (!placed.empty() && placed[i]) continue;
+        if (try_add_unit(sl, u, i)) {
+          if (!placed.empty())
+            for (uint32_t m = u.row[u.of[i]]; m < u.row[u.of[i] + 1]; ++m) placed[u.members[m]] = 1;
+          continue;
+        }
         close(sl);
         start();
-        --i;  // place this neuron again, into the new chunk
+        --k;  // place this neuron again, into the new chunk
       }
     }
     if (!sl.cur.neurons.empty()) close(sl);

@@ -85,6 +85,54 @@ case "$check" in
     expect_refusal "--compare excludes --strategy|--strategy excludes --compare" \
       map --chip "$chips/loihi2.yaml" --network "$nets/synfire.yaml" --compare --strategy fill
     ;;
+  truenorth_targets_together)
+    # A TrueNorth neuron drives one axon, so its targets must share a core. Neuron j of a
+    # reaches b's neurons j, j+30, ..., j+270: index ranges of 256 would split them; every
+    # strategy keeps each set whole (3 cores: a, and b in two), and the run agrees with the
+    # functional simulator.
+    /usr/bin/python3 - "$tmp/net.yaml" <<'PY'
+import sys
+syn = [[j, j + 30 * k, 1] for j in range(30) for k in range(10)]
+open(sys.argv[1], "w").write(f"""network: {{name: tn_split, seed: 1}}
+populations:
+  - {{name: a, size: 30, model: truenorth_lif, params: {{threshold: 1}}}}
+  - {{name: b, size: 300, model: truenorth_lif, params: {{threshold: 1}}}}
+inputs:
+  - {{name: in, size: 30, poisson: {{rate: 0.5, seed: 3}}}}
+projections:
+  - {{from: in, to: a, one_to_one: {{weight: 1}}}}
+  - {{from: a, to: b, sparse: {syn}}}
+""")
+PY
+    args=(--chip "$chips/truenorth.yaml" --network "$tmp/net.yaml")
+    for s in fill locality connectivity; do
+      "$nm" map "${args[@]}" --strategy $s --write-placement "$tmp/$s.csv" > "$tmp/$s.txt" || { cat "$tmp/$s.txt"; fail "$s: map"; }
+      [ "$(cores_used "$tmp/$s.txt")" = 3 ] || fail "$s: expected 3 cores"
+      awk -F, '$2 == "b" { for (i = $3; i <= $4; i++) core[i] = $1 }
+        END { for (j = 0; j < 30; j++) for (k = 1; k < 10; k++)
+                if (core[j + 30 * k] != core[j]) { print "targets of a neuron " j " split"; exit 1 } }' \
+        "$tmp/$s.csv" || fail "$s: a neuron's targets on two cores"
+      "$nm" run "${args[@]}" --strategy $s --steps 20 --mode cycle --out "$tmp/c$s" >/dev/null || fail "$s: cycle run"
+    done
+    "$nm" run "${args[@]}" --steps 20 --out "$tmp/f" >/dev/null || fail "functional run"
+    [ "$(wc -l < "$tmp/f/spikes.csv")" -gt 100 ] || fail "too few spikes to compare"
+    for s in fill locality connectivity; do
+      cmp -s "$tmp/f/spikes.csv" "$tmp/c$s/spikes.csv" || fail "$s: cycle spikes differ from functional"
+    done
+    # 300 targets of one neuron cannot share a 256-neuron core: refused at once, naming it.
+    /usr/bin/python3 - "$tmp/big.yaml" <<'PY'
+import sys
+open(sys.argv[1], "w").write("""network: {name: tn_big, seed: 1}
+populations:
+  - {name: a, size: 2, model: truenorth_lif, params: {threshold: 1}}
+  - {name: b, size: 300, model: truenorth_lif, params: {threshold: 1}}
+projections:
+  - {from: a, to: b, all_to_all: {weight: 1}}
+""")
+PY
+    expect_refusal "neuron [01] of population 'a' reaches 300 target neurons.*neurons 0..299 of population 'b'.* 1 splitter neurons \(not inserted automatically\)$" \
+      map --chip "$chips/truenorth.yaml" --network "$tmp/big.yaml"
+    ;;
   *) fail "unknown check $check" ;;
 esac
 echo "ok: $check"

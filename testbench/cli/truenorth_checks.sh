@@ -114,7 +114,7 @@ populations:
 projections:
   - {from: a, to: b, all_to_all: {weight: 1}}
 YAML
-    expect_refusal "neuron 0 of population 'a' reaches 300 target neurons through 2 axons .* 1 splitter neurons"
+    expect_refusal "neuron 0 of population 'a' reaches 300 target neurons.* 1 splitter neurons"
     # Two identical input spikes: one scheduler bit on the chip, two events functionally.
     cat > "$tmp/net.yaml" <<YAML
 network: {name: t, seed: 1}
