@@ -14,9 +14,10 @@
 
 namespace neuromesh::testkit {
 
-// A TrueNorth-like chip: w x h routers, one core each, `neurons` neurons and 256 axons per core.
+// A TrueNorth-like chip: w x h routers, one core each, `neurons` neurons and `axons` axons per core.
 inline config::ChipConfig truenorth_chip(uint32_t w, uint32_t h, uint32_t neurons, uint32_t buffer,
-                                         const char* routing, double tick_ns = 1e6) {
+                                         const char* routing, double tick_ns = 1e6,
+                                         uint32_t axons = 256) {
   const std::string text = fmt::format(R"(chip: {{name: tn-test, family: truenorth}}
 clock: {{nominal_cycle_ns: 1}}
 mesh: {{width: {0}, height: {1}, cores_per_router: 1}}
@@ -27,7 +28,7 @@ core_types:
     synaptic_memory: {{bytes: 16384, word_bits: 64, banks: 1, access_latency_cycles: 2}}
     fan_in: 256
     fan_out: {2}
-    synapse_format: {{kind: truenorth_crossbar, axons: 256, axon_types: 4, weight_bits: 9}}
+    synapse_format: {{kind: truenorth_crossbar, axons: {7}, axon_types: 4, weight_bits: 9}}
     costs:
       synaptic_op: {{energy_pj: 2, latency_cycles: 3}}
       neuron_update_active: {{energy_pj: 1, latency_cycles: 5}}
@@ -51,7 +52,7 @@ router:
   static_power: {{mw: 0}}
 timing: {{model: fixed_tick, tick_ns: {6}}}
 )",
-                                       w, h, neurons, w * h - 1, buffer, routing, tick_ns);
+                                       w, h, neurons, w * h - 1, buffer, routing, tick_ns, axons);
   return config::parse_chip_config(text, "tn-test-chip.yaml");
 }
 

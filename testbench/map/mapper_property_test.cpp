@@ -19,6 +19,7 @@
 #include "models/rng.h"
 #include "sim/config/network_config.h"
 #include "sim/map/mapper.h"
+#include "testbench/common/random_truenorth.h"
 #include "testbench/common/test_chip.h"
 #include "testbench/common/test_network.h"
 
@@ -32,9 +33,11 @@ using neuromesh::testkit::proj;
 namespace {
 
 // The limits of one core type, restated from the chip config (test_chip.h: 64-bit words,
-// loihi_sparse synapses of weight_bits + index bits, no delays here).
+// loihi_sparse synapses of weight_bits + index bits, no delays here; random_truenorth.h: a
+// crossbar, no memory limit, each source neuron drives one axon).
 struct Limits {
   uint32_t neurons, words, fan_in, fan_out, cores, per_word;
+  bool one_route = false;
 };
 
 // Does an assignment group[p][i] (group ids per population, 0-based and dense) satisfy every
@@ -48,6 +51,8 @@ bool feasible(const Network& net, const models::ExpandedNetwork& ex,
     total += groups[p];
   }
   if (total > lim.cores) return false;
+  std::vector<std::vector<uint32_t>> source_routes(group.size());  // [population][neuron]
+  for (size_t p = 0; p < group.size(); ++p) source_routes[p].assign(group[p].size(), 0);
   for (size_t p = 0; p < group.size(); ++p) {
     std::vector<uint32_t> size(groups[p], 0), words(groups[p], 0), axons(groups[p], 0),
         routes(groups[p], 0);
@@ -69,6 +74,7 @@ bool feasible(const Network& net, const models::ExpandedNetwork& ex,
           std::set<uint32_t> targets;
           for (uint64_t s = t.row[j]; s < t.row[j + 1]; ++s) targets.insert(group[t.to][t.synapses[s].post]);
           routes[group[p][j]] += uint32_t(targets.size());
+          source_routes[p][j] += uint32_t(targets.size());
         }
       }
     }
@@ -78,6 +84,10 @@ bool feasible(const Network& net, const models::ExpandedNetwork& ex,
         return false;
     }
   }
+  if (lim.one_route)
+    for (const auto& per_neuron : source_routes)
+      for (uint32_t n : per_neuron)
+        if (n > 1) return false;
   return true;
 }
 
@@ -108,27 +118,15 @@ bool maps(const config::ChipConfig& c, const Network& net, const models::Expande
   }
 }
 
-}  // namespace
-
-TEST(MapperProperty, FindsAPlacementWheneverOneExists) {
-  // 4 cores of 3 neurons, 4 words (10-bit synapses, 6 per word), fan-in 4, fan-out 3.
-  const auto c = chip(2, 2, 3, 32, 4, 3);
-  const Limits lim{3, 4, 4, 3, 4, 6};
+// 300 random networks from `make`: wherever the exhaustive search finds a placement, every
+// strategy finds one, and none places what the search says cannot be placed.
+void compare_with_search(const config::ChipConfig& c, const Limits& lim,
+                         const std::function<Network(models::Rng&)>& make) {
   int exists = 0, refused = 0;
   for (uint64_t seed = 1; seed <= 300; ++seed) {
     models::Rng r(seed);
-    Network net;
-    const int n_pops = 1 + int(r.range(0, 1));
-    for (int p = 0; p < n_pops; ++p) net.populations.push_back(pop("p" + std::to_string(p), uint32_t(r.range(2, 5))));
-    net.inputs.push_back(models::InputSource{"in", uint32_t(r.range(1, 4)), {}, {}, false, 0, 0});
-    const int n_proj = 1 + int(r.range(0, 2));
-    for (int k = 0; k < n_proj; ++k) {
-      const bool from_input = r.range(0, 2) == 0;
-      const models::Endpoint from{from_input, from_input ? 0u : uint32_t(r.range(0, n_pops - 1))};
-      net.projections.push_back(proj(from, uint32_t(r.range(0, n_pops - 1)), ConnectivityRule::random, 0.6, seed * 10 + k));
-    }
+    const Network net = make(r);
     const auto ex = models::expand(net);
-    ASSERT_EQ(map::synapse_bits(c.core_types[0], ex.tables[0]), 10);
     const bool any = any_placement(net, ex, lim);
     exists += any;
     for (auto s : {map::Strategy::fill, map::Strategy::locality, map::Strategy::connectivity}) {
@@ -148,6 +146,60 @@ TEST(MapperProperty, FindsAPlacementWheneverOneExists) {
   EXPECT_GT(exists, 30);
   EXPECT_LT(exists, 270);
   EXPECT_EQ(refused, 0);
+}
+
+}  // namespace
+
+TEST(MapperProperty, FindsAPlacementWheneverOneExists) {
+  // 4 cores of 3 neurons, 4 words (10-bit synapses, 6 per word), fan-in 4, fan-out 3.
+  const auto c = chip(2, 2, 3, 32, 4, 3);
+  const Limits lim{3, 4, 4, 3, 4, 6};
+  compare_with_search(c, lim, [&](models::Rng& r) {
+    Network net;
+    const int n_pops = 1 + int(r.range(0, 1));
+    for (int p = 0; p < n_pops; ++p) net.populations.push_back(pop("p" + std::to_string(p), uint32_t(r.range(2, 5))));
+    net.inputs.push_back(models::InputSource{"in", uint32_t(r.range(1, 4)), {}, {}, false, 0, 0});
+    const int n_proj = 1 + int(r.range(0, 2));
+    const uint64_t seed = r.next();
+    for (int k = 0; k < n_proj; ++k) {
+      const bool from_input = r.range(0, 2) == 0;
+      const models::Endpoint from{from_input, from_input ? 0u : uint32_t(r.range(0, n_pops - 1))};
+      net.projections.push_back(proj(from, uint32_t(r.range(0, n_pops - 1)), ConnectivityRule::random, 0.6, seed + k));
+    }
+    EXPECT_EQ(map::synapse_bits(c.core_types[0], models::expand(net).tables[0]), 10);
+    return net;
+  });
+}
+
+TEST(MapperProperty, TrueNorthFindsAPlacementWheneverOneExists) {
+  // 4 crossbar cores of 3 neurons and 4 axons; a neuron drives one axon, so all its targets
+  // share one core.
+  const auto c = testkit::truenorth_chip(2, 2, 3, 4, "xy", 1e6, 4);
+  Limits lim{3, UINT32_MAX, 4, 3, 4, 1};
+  lim.one_route = true;
+  compare_with_search(c, lim, [&](models::Rng& r) {
+    Network net;
+    const int n_pops = 1 + int(r.range(0, 1));
+    for (int p = 0; p < n_pops; ++p) {
+      models::Population pp;
+      pp.name = "p" + std::to_string(p);
+      pp.size = uint32_t(r.range(2, 5));
+      pp.model = "truenorth_lif";
+      pp.params.add("threshold", {1});
+      net.populations.push_back(pp);
+    }
+    net.inputs.push_back(models::InputSource{"in", uint32_t(r.range(1, 4)), {}, {}, false, 0, 0});
+    const int n_proj = 1 + int(r.range(0, 2));
+    const uint64_t seed = r.next();
+    for (int k = 0; k < n_proj; ++k) {
+      const bool from_input = r.range(0, 2) == 0;
+      const models::Endpoint from{from_input, from_input ? 0u : uint32_t(r.range(0, n_pops - 1))};
+      auto pr = proj(from, uint32_t(r.range(0, n_pops - 1)), ConnectivityRule::random, 0.5, seed + k);
+      pr.weight = {1, 1};
+      net.projections.push_back(pr);
+    }
+    return net;
+  });
 }
 
 namespace {

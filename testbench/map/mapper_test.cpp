@@ -9,6 +9,7 @@
 
 #include "models/loihi_lif_unit.h"
 #include "models/rng.h"
+#include "testbench/common/random_truenorth.h"
 #include "testbench/common/test_chip.h"
 #include "testbench/common/test_network.h"
 
@@ -223,5 +224,35 @@ TEST(Mapper, FanOutThatNoSlicingMeetsNamesTheNeuron) {
     const std::string m = e.what();
     EXPECT_NE(m.find("of population 'a' alone needs 8 output routes"), std::string::npos) << m;
     EXPECT_NE(m.find("fan-out of 5 (short by 3)"), std::string::npos) << m;
+  }
+}
+
+TEST(Mapper, TrueNorthTargetsOfANeuronShareACore) {
+  // Neuron j of a reaches b's neurons j, j + 30, ..., j + 270. Index ranges of 256 neurons
+  // would put some of them on a second core, which a neuron driving one axon cannot reach;
+  // every strategy keeps each neuron's targets on one core without trying other orders.
+  const auto c = testkit::truenorth_chip(4, 4, 256, 4, "xy");
+  Network net;
+  for (auto [name, size] : {std::pair<const char*, uint32_t>{"a", 30}, {"b", 300}}) {
+    models::Population p;
+    p.name = name;
+    p.size = size;
+    p.model = "truenorth_lif";
+    p.params.add("threshold", {1});
+    net.populations.push_back(p);
+  }
+  models::Projection pr = proj({false, 0}, 1, ConnectivityRule::explicit_list);
+  for (uint32_t j = 0; j < 30; ++j)
+    for (uint32_t k = 0; k < 10; ++k) pr.synapses.push_back({j, j + 30 * k, 1, 0});
+  net.projections = {pr};
+  const auto ex = models::expand(net);
+  for (auto strategy : {map::Strategy::fill, map::Strategy::locality, map::Strategy::connectivity}) {
+    SCOPED_TRACE(map::strategy_names()[size_t(strategy)]);
+    const auto pl = map::map_network(c, net, ex, strategy);
+    EXPECT_EQ(pl.cores_used(), 3u);
+    for (uint32_t j = 0; j < 30; ++j) {
+      EXPECT_EQ(pl.population_routes[0].row[j + 1] - pl.population_routes[0].row[j], 1u);
+      for (uint32_t k = 1; k < 10; ++k) EXPECT_EQ(pl.core_of[1][j + 30 * k], pl.core_of[1][j]);
+    }
   }
 }
