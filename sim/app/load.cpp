@@ -11,14 +11,24 @@
 
 namespace neuromesh::app {
 
+namespace {
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+}  // namespace
+
 Loaded load_and_map(const std::string& chip, const std::string& network,
                     const std::string& strategy, std::optional<uint64_t> seed,
                     const std::vector<config::Override>& overrides,
                     const std::string& placement_file) {
-  using Clock = std::chrono::steady_clock;
-  auto since = [](Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-  };
+  Loaded l = load_unplaced(chip, network, seed, overrides);
+  place(l, chip, network, strategy, placement_file);
+  return l;
+}
+
+Loaded load_unplaced(const std::string& chip, const std::string& network,
+                     std::optional<uint64_t> seed, const std::vector<config::Override>& overrides) {
   Loaded l;
   auto t = Clock::now();
   l.chip = config::load_chip_config(chip, overrides);
@@ -33,7 +43,12 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
     throw map::MapError(network + ": " + e.what());
   }
   l.expand_seconds = since(t);
-  t = Clock::now();
+  return l;
+}
+
+void place(Loaded& l, const std::string& chip, const std::string& network,
+           const std::string& strategy, const std::string& placement_file) {
+  const auto t = Clock::now();
   config::UserPlacement given;
   if (!placement_file.empty()) given = config::load_placement(placement_file, l.chip, l.net);
   try {
@@ -45,7 +60,6 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
     throw map::MapError(fmt::format("{} on {}: {}", network, chip, e.what()));
   }
   l.map_seconds = since(t);
-  return l;
 }
 
 void check_analog_params(const Loaded& l) {

@@ -32,6 +32,11 @@ Loaded load_and_map(const std::string& chip, const std::string& network,
                     const std::string& strategy, std::optional<uint64_t> seed,
                     const std::vector<config::Override>& overrides = {},
                     const std::string& placement_file = "");
+// The two halves of load_and_map: reading and expanding (no placement yet), then placing.
+Loaded load_unplaced(const std::string& chip, const std::string& network,
+                     std::optional<uint64_t> seed, const std::vector<config::Override>& overrides);
+void place(Loaded& l, const std::string& chip, const std::string& network,
+           const std::string& strategy, const std::string& placement_file);
 
 // Analog chips: refuses (map::MapError) a population parameter outside its capmem range.
 void check_analog_params(const Loaded& l);

@@ -128,7 +128,8 @@ namespace {
 // `neuromesh map --compare`: the network loaded once, placed by every strategy (and the
 // placement file, when given), one column each.
 int compare_placements(const MapOptions& o) {
-  Loaded l = load_and_map(o.chip, o.network, "fill", o.seed, o.overrides, o.placement);
+  Loaded l = load_unplaced(o.chip, o.network, o.seed, o.overrides);
+  if (!o.placement.empty()) place(l, o.chip, o.network, "", o.placement);
   struct Column {
     std::string name;
     std::string error;
@@ -141,8 +142,8 @@ int compare_placements(const MapOptions& o) {
   for (const auto& name : map::strategy_names()) {
     Column c{name, "", {}};
     try {
-      const auto pl = map::map_network(l.chip, l.net, l.ex, map::strategy_from_string(name));
-      c.q = map::placement_quality(l.chip, l.net, l.ex, pl);
+      place(l, o.chip, o.network, name, "");
+      c.q = map::placement_quality(l.chip, l.net, l.ex, l.placement);
     } catch (const map::MapError& e) {
       c.error = e.what();
     }

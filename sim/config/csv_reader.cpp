@@ -13,13 +13,23 @@ CsvReader::CsvReader(const std::string& text, std::string name, bool comments)
     : in_(text), name_(std::move(name)), comments_(comments) {}
 
 bool CsvReader::next(std::vector<std::string>& cells) {
-  while (std::getline(in_, line_)) {
+  auto read_line = [&](std::string& out) {
+    if (!std::getline(in_, out)) return false;
     ++lineno_;
-    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    if (!out.empty() && out.back() == '\r') out.pop_back();
+    return true;
+  };
+  while (read_line(line_)) {
     if (line_.empty() || (comments_ && line_[0] == '#')) continue;
     cells.assign(1, std::string());
     bool quoted = false;
-    for (size_t i = 0; i < line_.size(); ++i) {
+    for (size_t i = 0;; ++i) {
+      if (i == line_.size()) {
+        // A quoted cell that goes on past the end of the line holds a line break.
+        std::string more;
+        if (!quoted || !read_line(more)) break;
+        line_ += '\n' + more;
+      }
       const char c = line_[i];
       if (quoted) {
         if (c != '"') {
@@ -38,7 +48,7 @@ bool CsvReader::next(std::vector<std::string>& cells) {
         cells.back() += c;
       }
     }
-    if (quoted) fail("a quoted cell is not closed: expected '\"' before the end of the line");
+    if (quoted) fail("a quoted cell is not closed: expected '\"' before the end of the file");
     return true;
   }
   return false;

@@ -10,6 +10,7 @@
 #include "models/rng.h"
 #include "models/synapse_rows.h"
 #include "sim/io/csv.h"
+#include "sim/io/utf8.h"
 #include "sim/map/neuron_grouping.h"
 
 namespace neuromesh::map {
@@ -964,8 +965,9 @@ class Mapper {
   void check_route_limits(const Placement& pl) const {
     for (uint32_t p = 0; p < net_.populations.size(); ++p) {
       const auto& pop = net_.populations[p];
-      const models::SynapseLayout layout =
-          models::layout_of(chip_.core_types[type_for(p)].synapse_format);
+      if (pop.size == 0) continue;
+      const CoreTypeConfig& type = chip_.type_of(chip_.cores[pl.core_of[p][0]]);
+      const models::SynapseLayout layout = models::layout_of(type.synapse_format);
       const RoutingTable& rt = pl.population_routes[p];
       const int64_t reach = layout.dxdy_bits ? (int64_t{1} << (layout.dxdy_bits - 1)) - 1 : 0;
       for (uint32_t j = 0; j < pop.size; ++j) {
@@ -979,8 +981,8 @@ class Mapper {
               "different cores or projections; a core of type '{}' lets a neuron drive {} "
               "axon, so it would need {} splitter neurons (not inserted automatically): place "
               "its targets on one core (at most {} neurons) or add the splitters to the network",
-              j, pop.name, targets, n, chip_.core_types[type_for(p)].name,
-              layout.routes_per_neuron, n - 1, chip_.core_types[type_for(p)].neurons));
+              j, pop.name, targets, n, type.name,
+              layout.routes_per_neuron, n - 1, type.neurons));
         }
         for (uint64_t r = rt.row[j]; reach && r < rt.row[j + 1]; ++r) {
           const auto& a = chip_.cores[pl.core_of[p][j]];
@@ -1076,7 +1078,8 @@ std::string placement_source(const Placement& pl) {
 
 std::string placement_csv(const ChipConfig& chip, const models::Network& net, const Placement& pl) {
   std::string o = fmt::format("# neuromesh placement of network '{}' on chip '{}' ({})\n",
-                              net.name, chip.name, placement_source(pl));
+                              io::printable(net.name), io::printable(chip.name),
+                              io::printable(placement_source(pl)));
   o += "core,population,first,last\n";
   for (uint32_t c = 0; c < pl.cores.size(); ++c) {
     const auto& cm = pl.cores[c];

@@ -82,15 +82,26 @@ PlacementQuality placement_quality(const config::ChipConfig& chip, const models:
     const auto& t = chip.type_of(chip.cores[pl.core_of[p][0]]);
     const models::SynapseLayout layout = models::layout_of(t.synapse_format);
     const uint64_t by_neurons = ceil_div(pop.size, t.neurons);
+    // Sparse lists store every synapse; a dense row spans the core's neurons, so a source
+    // needs at least its distinct targets' worth of row words.
     uint64_t words = 0, sources = 0;
+    std::vector<uint64_t> seen(layout.dense_rows ? pop.size : 0, UINT64_MAX);
+    uint64_t stamp = 0;
     for (const auto& tab : ex.tables) {
       if (tab.to != p) continue;
       const uint64_t per_word =
           layout.fixed_array ? 1 : t.synaptic_memory.word_bits / uint64_t(synapse_bits(t, tab));
-      for (size_t j = 0; j + 1 < tab.row.size(); ++j) {
-        const uint64_t n = tab.row[j + 1] - tab.row[j];
+      for (size_t j = 0; j + 1 < tab.row.size(); ++j, ++stamp) {
+        uint64_t n = tab.row[j + 1] - tab.row[j];
         if (n == 0) continue;
         ++sources;
+        if (layout.dense_rows) {
+          n = 0;
+          for (uint64_t s = tab.row[j]; s < tab.row[j + 1]; ++s) {
+            uint64_t& mark = seen[tab.synapses[s].post];
+            if (mark != stamp) mark = stamp, ++n;
+          }
+        }
         words += ceil_div(n, per_word);
       }
     }

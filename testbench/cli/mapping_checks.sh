@@ -84,6 +84,23 @@ case "$check" in
     grep -Eq '^lower bound on cores [0-9]+' "$tmp/c.txt" || fail "no lower bound"
     expect_refusal "--compare excludes --strategy|--strategy excludes --compare" \
       map --chip "$chips/loihi2.yaml" --network "$nets/synfire.yaml" --compare --strategy fill
+    # A strategy that cannot place the network is a column of '-' and its error, not a failed
+    # command: on a 400 x 1 TrueNorth mesh, fill puts c 301 routers from a (9-bit dx reaches
+    # 255); locality puts it next door.
+    sed -e 's/^  width: 64$/  width: 400/' -e 's/^  height: 64$/  height: 1/' \
+        -e 's/"core\[0\.\.4095\]"/"core[0..399]"/' "$chips/truenorth.yaml" > "$tmp/tn400.yaml"
+    cat > "$tmp/far.yaml" <<YAML
+network: {name: far, seed: 1}
+populations:
+  - {name: a, size: 1, model: truenorth_lif, params: {threshold: 1}}
+  - {name: b, size: 76800, model: truenorth_lif, params: {threshold: 1}}
+  - {name: c, size: 1, model: truenorth_lif, params: {threshold: 1}}
+projections:
+  - {from: a, to: c, one_to_one: {weight: 1}}
+YAML
+    "$nm" map --chip "$tmp/tn400.yaml" --network "$tmp/far.yaml" --compare > "$tmp/far.txt" || { cat "$tmp/far.txt"; fail "compare with a failing strategy"; }
+    grep -Eq '^cores used +- +302 +302$' "$tmp/far.txt" || { cat "$tmp/far.txt"; fail "expected fill '-', locality and connectivity 302"; }
+    grep -q '^fill: does not fit: .*dx 301' "$tmp/far.txt" || { cat "$tmp/far.txt"; fail "fill's error not shown"; }
     ;;
   truenorth_targets_together)
     # A TrueNorth neuron drives one axon, so its targets must share a core. Neuron j of a

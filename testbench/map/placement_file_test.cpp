@@ -98,6 +98,29 @@ TEST(PlacementFile, RoundTripsShippedNetworksOfEveryFamily) {
   }
 }
 
+TEST(PlacementFile, RoundTripsAwkwardCoreNames) {
+  // Core names a chip config may hold that CSV must quote: a leading '#' (a comment line to the
+  // reader), a comma, quotes, a line break.
+  auto c = chip(2, 2, 8, 4096, 64, 64);
+  c.cores[0].name = "#first";
+  c.cores[1].name = "a,\"b\"";
+  c.cores[2].name = "two\nlines";
+  c.cores[3].name = "cr\r";
+  Network net;
+  net.populations = {pop("a", 30)};
+  net.inputs.push_back(models::InputSource{"in", 8, {}, {}, false, 0, 0});
+  net.projections = {proj({true, 0}, 0, ConnectivityRule::all_to_all)};
+  net.name = "line\nbreak";
+  const auto ex = models::expand(net);
+  const auto pl = map::map_network(c, net, ex, map::Strategy::fill);
+  ASSERT_EQ(pl.cores_used(), 4u);
+  expect_same(pl, round_trip(c, net, ex, pl));
+  // A quoted header is a header.
+  const auto u = config::parse_placement(
+      "\"core\",\"population\",first,last\n\"#first\",a,0,29\n", "p.csv", c, net);
+  EXPECT_EQ(u.core_of[0][29], 0u);
+}
+
 TEST(PlacementFile, EveryLimitOfAGivenPlacementIsChecked) {
   // a (8) -> b (8) all-to-all, and an input of 8 onto a.
   Network net;
@@ -195,14 +218,28 @@ TEST(PlacementQuality, ClosedForm) {
 }
 
 TEST(PlacementQuality, LowerBoundsHoldOnRandomNetworks) {
-  const auto c = chip(10, 10, 16, 512, 64, 400);
-  for (uint64_t seed = 1; seed <= 30; ++seed) {
-    const Network net = random_network(seed);
-    const auto ex = models::expand(net);
-    const auto pl = map::map_network(c, net, ex, map::Strategy::connectivity);
-    const auto q = map::placement_quality(c, net, ex, pl);
-    EXPECT_LE(q.bound, q.cores_used) << "seed " << seed;
-    EXPECT_EQ(q.packets, pl.routes);
-    EXPECT_EQ(q.hops, pl.route_hops);
+  for (const char* kind : {"loihi_sparse", "loihi_dense"}) {
+    const auto c = chip(10, 10, 16, 512, 64, 400, 8, 6, kind);
+    for (uint64_t seed = 1; seed <= 30; ++seed) {
+      const Network net = random_network(seed);
+      const auto ex = models::expand(net);
+      const auto pl = map::map_network(c, net, ex, map::Strategy::connectivity);
+      const auto q = map::placement_quality(c, net, ex, pl);
+      EXPECT_LE(q.bound, q.cores_used) << kind << " seed " << seed;
+      EXPECT_EQ(q.packets, pl.routes);
+      EXPECT_EQ(q.hops, pl.route_hops);
+    }
   }
+  // Dense rows: 16 copies of one synapse take one row word, not 16 synapses' worth.
+  const auto c = chip(2, 2, 8, 8, 64, 64, 8, 6, "loihi_dense");
+  Network net;
+  net.populations = {pop("a", 1)};
+  net.inputs.push_back(models::InputSource{"in", 1, {}, {}, false, 0, 0});
+  models::Projection pr = proj({true, 0}, 0, ConnectivityRule::explicit_list);
+  for (int k = 0; k < 16; ++k) pr.synapses.push_back({0, 0, 10, 0});
+  net.projections = {pr};
+  const auto ex = models::expand(net);
+  const auto pl = map::map_network(c, net, ex, map::Strategy::fill);
+  EXPECT_EQ(pl.cores_used(), 1u);
+  EXPECT_EQ(map::placement_quality(c, net, ex, pl).bound_memory, 1u);
 }
