@@ -25,6 +25,11 @@ uint64_t bound(const Network& net, const Projection& p) {
     case ConnectivityRule::random: return uint64_t(double(n_pre) * double(n_post) * p.probability);
     case ConnectivityRule::local:
       return n_pre * p.kernel * p.kernel * net.populations[p.to].shape.channels;
+    case ConnectivityRule::conv: {
+      const Shape& a = p.from.is_input ? net.inputs[p.from.index].shape
+                                       : net.populations[p.from.index].shape;
+      return n_post * a.channels * uint64_t(p.conv.kernel_h) * p.conv.kernel_w;
+    }
   }
   return 0;
 }
@@ -93,6 +98,55 @@ void for_each_synapse(const Network& net, const Projection& p, Emit&& emit) {
                 }
               }
           }
+      break;
+    }
+    case ConnectivityRule::conv: {
+      const Shape& a = p.from.is_input ? net.inputs[p.from.index].shape
+                                       : net.populations[p.from.index].shape;
+      const Shape& b = net.populations[p.to].shape;
+      const ConvSpec& c = p.conv;
+      const uint64_t n_w = uint64_t(b.channels) * a.channels * c.kernel_h * c.kernel_w;
+      // One weight and delay per kernel element, shared by every position: given, or drawn in
+      // [co][ci][ky][kx] order.
+      std::vector<int32_t> w = c.weights, d(n_w, 0);
+      if (w.empty()) {
+        w.resize(n_w);
+        for (uint64_t e = 0; e < n_w; ++e) w[e] = draw(rng, p.weight), d[e] = draw(rng, p.delay);
+      } else {
+        for (uint64_t e = 0; e < n_w; ++e) d[e] = draw(rng, p.delay);
+      }
+      // Per pre neuron, its posts in ascending index: rows (y) and columns (x) whose window
+      // covers it, then every output channel.
+      auto range = [](uint32_t in, uint32_t pad, uint32_t k, uint32_t stride, uint32_t out,
+                      uint32_t& lo, uint32_t& hi) {
+        // Outputs o with 0 <= in + pad - o * stride < k.
+        const int64_t top = int64_t(in) + pad;
+        const int64_t first = top - int64_t(k) + 1 <= 0 ? 0 : (top - int64_t(k) + 1 + stride - 1) / stride;
+        const int64_t last = std::min<int64_t>(top / stride, int64_t(out) - 1);
+        lo = uint32_t(first);
+        hi = last < first ? lo : uint32_t(last + 1);
+      };
+      for (uint32_t yi = 0; yi < a.height; ++yi) {
+        uint32_t y0, y1;
+        range(yi, c.pad_y, c.kernel_h, c.stride_y, b.height, y0, y1);
+        for (uint32_t xi = 0; xi < a.width; ++xi) {
+          uint32_t x0, x1;
+          range(xi, c.pad_x, c.kernel_w, c.stride_x, b.width, x0, x1);
+          for (uint32_t ci = 0; ci < a.channels; ++ci) {
+            const uint32_t j = (yi * a.width + xi) * a.channels + ci;
+            for (uint32_t y = y0; y < y1; ++y) {
+              const uint32_t ky = yi + c.pad_y - y * c.stride_y;
+              for (uint32_t x = x0; x < x1; ++x) {
+                const uint32_t kx = xi + c.pad_x - x * c.stride_x;
+                for (uint32_t co = 0; co < b.channels; ++co) {
+                  const uint64_t e = ((uint64_t(co) * a.channels + ci) * c.kernel_h + ky) * c.kernel_w + kx;
+                  emit(j, (y * b.width + x) * b.channels + co, w[e], uint32_t(d[e]));
+                }
+              }
+            }
+          }
+        }
+      }
       break;
     }
   }

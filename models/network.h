@@ -69,7 +69,15 @@ struct IntRange {
   int32_t lo = 0, hi = 0;
 };
 
-enum class ConnectivityRule { explicit_list, one_to_one, all_to_all, random, local };
+enum class ConnectivityRule { explicit_list, one_to_one, all_to_all, random, local, conv };
+
+// A convolution from a source grid [h, w, c_in] to a target grid [out_h, out_w, c_out] (both
+// numbered (y * w + x) * c + channel), zero-padded: post (y, x, co) reads pre
+// (y * stride_y - pad_y + ky, x * stride_x - pad_x + kx, ci) with weight [co][ci][ky][kx].
+struct ConvSpec {
+  uint32_t kernel_h = 0, kernel_w = 0, stride_y = 1, stride_x = 1, pad_y = 0, pad_x = 0;
+  std::vector<int32_t> weights;  // c_out * c_in * kernel_h * kernel_w, or empty: drawn per element
+};
 
 struct Projection {
   std::string name;
@@ -80,6 +88,7 @@ struct Projection {
   IntRange weight, delay;                     // generative rules
   double probability = 0.0;                   // random
   uint32_t kernel = 0;                        // local: kernel x kernel window over all channels
+  ConvSpec conv;                              // conv
   uint64_t seed = 0;                          // generative rules with random weights/delays/edges
   int weight_exp = 0;
   int num_weight_bits = 8;

@@ -312,8 +312,8 @@ class NetworkLoader {
 
   void projection(const Value& v) {
     Map m = v.as_map({"name", "from", "to", "dense", "sparse", "one_to_one", "all_to_all",
-                      "random", "local", "delay", "weight_exp", "num_weight_bits", "sign_mode",
-                      "axon_type"});
+                      "random", "local", "conv", "delay", "weight_exp", "num_weight_bits",
+                      "sign_mode", "axon_type"});
     models::Projection p;
     p.from = source_ref(m.req("from", "a population or input name"));
     p.to = population_ref(m.req("to", "a population name"));
@@ -342,7 +342,7 @@ class NetworkLoader {
       }
     }
     const std::string kind =
-        m.one_of({"dense", "sparse", "one_to_one", "all_to_all", "random", "local"});
+        m.one_of({"dense", "sparse", "one_to_one", "all_to_all", "random", "local", "conv"});
     const Value body = m.req(kind, "");
     if ((kind == "dense" || kind == "sparse") == false && m.has("delay")) {
       m.req("delay", "").fail("applies to dense and sparse projections; generative rules take "
@@ -354,6 +354,8 @@ class NetworkLoader {
       dense(body, target, delay, p);
     } else if (kind == "sparse") {
       sparse(body, target, delay, p);
+    } else if (kind == "conv") {
+      conv(body, target, v.path(), p);
     } else {
       rule(body, kind, target, v.path(), p);  // projections[i]: seeds differ per projection
     }
@@ -361,6 +363,7 @@ class NetworkLoader {
       // Lava would infer "inhibitory" and clip -256 to -255 silently: refuse instead.
       int32_t lo = p.weight.lo, hi = p.weight.hi;
       for (const auto& s : p.synapses) lo = std::min(lo, s.weight), hi = std::max(hi, s.weight);
+      for (int32_t w : p.conv.weights) lo = std::min(lo, w), hi = std::max(hi, w);
       if (p.rule == models::ConnectivityRule::explicit_list && p.synapses.empty()) lo = hi = 0;
       if (lo == -256 && hi <= 0) {
         body.fail("weight -256 exists only in sign_mode mixed, but every weight here is <= 0 so "
@@ -470,6 +473,69 @@ class NetworkLoader {
       p.rule = models::ConnectivityRule::local;
       local(body, r.req("kernel", "an odd kernel size"), p);
     }
+  }
+
+  // conv: {kernel, stride, padding, weights | weight, delay, seed}; kernel, stride and padding
+  // each a number or [y, x]; weights c_out * c_in * kh * kw values in [co][ci][ky][kx] order.
+  void conv(const Value& body, const Target& t, const std::string& path, models::Projection& p) {
+    Map r = body.as_map({"kernel", "stride", "padding", "weights", "weight", "delay", "seed"});
+    p.rule = models::ConnectivityRule::conv;
+    auto pair = [&](const Value& v, uint64_t lo, uint64_t hi, uint32_t& y, uint32_t& x) {
+      if (v.is_sequence()) {
+        const auto b = v.as_list(2);
+        if (b.size() != 2) v.fail("expected a number or [y, x]");
+        y = uint32_t(b[0].as_uint(lo, hi));
+        x = uint32_t(b[1].as_uint(lo, hi));
+      } else {
+        y = x = uint32_t(v.as_uint(lo, hi));
+      }
+    };
+    auto& c = p.conv;
+    pair(r.req("kernel", "a kernel size or [height, width]"), 1, 255, c.kernel_h, c.kernel_w);
+    if (r.has("stride")) pair(r.req("stride", ""), 1, 255, c.stride_y, c.stride_x);
+    if (r.has("padding")) pair(r.req("padding", ""), 0, 255, c.pad_y, c.pad_x);
+    const auto& a = p.from.is_input ? n_.inputs[p.from.index].shape
+                                    : n_.populations[p.from.index].shape;
+    const auto& b = n_.populations[p.to].shape;
+    if (!a.present() || !b.present()) {
+      body.fail("conv needs a shape [height, width, channels] on both '" + n_.source_name(p.from) +
+                "' and '" + n_.populations[p.to].name + "'");
+    }
+    const auto out = [](uint32_t in, uint32_t pad, uint32_t k, uint32_t stride) -> int64_t {
+      const int64_t span = int64_t(in) + 2 * int64_t(pad) - int64_t(k);
+      return span < 0 ? 0 : span / stride + 1;
+    };
+    const int64_t oh = out(a.height, c.pad_y, c.kernel_h, c.stride_y);
+    const int64_t ow = out(a.width, c.pad_x, c.kernel_w, c.stride_x);
+    if (oh != int64_t(b.height) || ow != int64_t(b.width)) {
+      body.fail(fmt::format("a {}x{} kernel, stride {}x{} and padding {}x{} take the {}x{} grid of "
+                            "'{}' to {}x{}, but '{}' has a {}x{} grid",
+                            c.kernel_h, c.kernel_w, c.stride_y, c.stride_x, c.pad_y, c.pad_x,
+                            a.height, a.width, n_.source_name(p.from), oh, ow,
+                            n_.populations[p.to].name, b.height, b.width));
+    }
+    const uint64_t n_w = uint64_t(b.channels) * a.channels * c.kernel_h * c.kernel_w;
+    if (r.has("weights") == r.has("weight")) {
+      body.fail(fmt::format("expected exactly one of 'weights' (the {} = {} x {} x {} x {} kernel "
+                            "values, [out channel][in channel][y][x]) or 'weight' (a value or range "
+                            "[low, high] drawn per kernel value)",
+                            n_w, b.channels, a.channels, c.kernel_h, c.kernel_w));
+    }
+    if (r.has("weights")) {
+      const Value wv = r.req("weights", "");
+      const auto list = wv.as_list(1);
+      if (list.size() != n_w) {
+        wv.fail(fmt::format("expected {} = {} x {} x {} x {} weights ([out channel][in channel][y]"
+                            "[x]), got {}",
+                            n_w, b.channels, a.channels, c.kernel_h, c.kernel_w, list.size()));
+      }
+      c.weights.reserve(n_w);
+      for (const auto& w : list) c.weights.push_back(int32_t(w.as_int(t.wmin, t.wmax)));
+    } else {
+      p.weight = int_range(r.req("weight", ""), t.wmin, t.wmax);
+    }
+    p.delay = r.has("delay") ? int_range(r.req("delay", ""), 0, t.max_delay) : models::IntRange{};
+    p.seed = seed_for(r.opt("seed"), path);
   }
 
   void local(const Value& body, const Value& k, models::Projection& p) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <tuple>
 
 #include "sim/config/config_error.h"
 #include "testbench/common/text_edit.h"
@@ -281,4 +282,96 @@ TEST(NetworkConfig, RandomMutationsNeverCrash) {
     }
   }
   EXPECT_GT(rejected, 500);
+}
+
+namespace {
+
+// A conv network: input [h, w, ci] -> population [oh, ow, co], the given conv body.
+std::string conv_net(uint32_t h, uint32_t w, uint32_t ci, uint32_t oh, uint32_t ow, uint32_t co,
+                     const std::string& body) {
+  return "network: {name: c, seed: 3}\npopulations:\n  - {name: b, size: " +
+         std::to_string(oh * ow * co) + ", shape: [" + std::to_string(oh) + ", " +
+         std::to_string(ow) + ", " + std::to_string(co) +
+         "], model: loihi_cuba_lif, params: {du: 0, dv: 0, vth: 5}}\ninputs:\n  - {name: in, size: " +
+         std::to_string(h * w * ci) + ", shape: [" + std::to_string(h) + ", " + std::to_string(w) +
+         ", " + std::to_string(ci) + "], poisson: {rate: 0.5}}\nprojections:\n  - from: in\n    to: b\n    conv: " +
+         body + "\n";
+}
+
+}  // namespace
+
+TEST(NetworkConfig, ConvProjectionsMatchTheirDefinition) {
+  // A 5x4 grid of 2 channels through a 3x2 kernel, stride [2, 1], padding [1, 0] -> 3x3 of 3
+  // channels; weights 1..36 in [co][ci][ky][kx] order. The reference: every post neuron reads
+  // pre (y*sy - py + ky, x*sx - px + kx, ci) with weight w[co][ci][ky][kx], where in the grid.
+  const uint32_t H = 5, W = 4, CI = 2, KH = 3, KW = 2, SY = 2, SX = 1, PY = 1, PX = 0, OH = 3, OW = 3, CO = 3;
+  std::string weights;
+  for (int e = 1; e <= int(CO * CI * KH * KW); ++e) weights += (e > 1 ? ", " : "") + std::to_string(e);
+  const auto net = parse_network(
+      conv_net(H, W, CI, OH, OW, CO,
+               "{kernel: [3, 2], stride: [2, 1], padding: [1, 0], weights: [" + weights + "]}"),
+      "c.yaml", ".");
+  Network ref = net;
+  ref.projections[0].rule = ConnectivityRule::explicit_list;
+  ref.projections[0].conv = {};
+  for (uint32_t co = 0; co < CO; ++co)
+    for (uint32_t y = 0; y < OH; ++y)
+      for (uint32_t x = 0; x < OW; ++x)
+        for (uint32_t ci = 0; ci < CI; ++ci)
+          for (uint32_t ky = 0; ky < KH; ++ky)
+            for (uint32_t kx = 0; kx < KW; ++kx) {
+              const int yi = int(y * SY + ky) - int(PY), xi = int(x * SX + kx) - int(PX);
+              if (yi < 0 || xi < 0 || yi >= int(H) || xi >= int(W)) continue;
+              const int32_t wgt = int32_t(((co * CI + ci) * KH + ky) * KW + kx) + 1;
+              ref.projections[0].synapses.push_back(
+                  {(uint32_t(yi) * W + uint32_t(xi)) * CI + ci, (y * OW + x) * CO + co, wgt, 0});
+            }
+  // The explicit list sorted by (pre, post), as the conv rule emits each pre's posts ascending.
+  auto& s = ref.projections[0].synapses;
+  std::sort(s.begin(), s.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.pre, a.post) < std::tie(b.pre, b.post);
+  });
+  const auto got = expand(net), want = expand(ref);
+  ASSERT_EQ(got.tables.size(), 1u);
+  EXPECT_EQ(got.tables[0].row, want.tables[0].row);
+  ASSERT_EQ(got.tables[0].synapses.size(), want.tables[0].synapses.size());
+  EXPECT_GT(got.tables[0].synapses.size(), 100u);
+  for (size_t k = 0; k < got.tables[0].synapses.size(); ++k) {
+    EXPECT_EQ(got.tables[0].synapses[k].post, want.tables[0].synapses[k].post) << k;
+    EXPECT_EQ(got.tables[0].synapses[k].weight, want.tables[0].synapses[k].weight) << k;
+  }
+}
+
+TEST(NetworkConfig, ConvDrawnWeightsAreSharedAndErrorsNameTheKey) {
+  // weight: [lo, hi] draws one value per kernel element, shared by every position: with a 1x1
+  // kernel and one input channel, every synapse into output channel co has the same weight.
+  const auto net = parse_network(conv_net(4, 4, 1, 4, 4, 3, "{kernel: 1, weight: [1, 200], seed: 9}"),
+                                 "c.yaml", ".");
+  const auto ex = expand(net);
+  const auto& t = ex.tables[0];
+  ASSERT_EQ(t.synapses.size(), 48u);
+  for (size_t k = 0; k < t.synapses.size(); ++k)
+    EXPECT_EQ(t.synapses[k].weight, t.synapses[t.synapses[k].post % 3].weight) << k;
+  auto error = [](const std::string& text) {
+    try {
+      parse_network(text, "c.yaml", ".");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(error(conv_net(4, 4, 1, 3, 3, 1, "{kernel: 3, weight: 1}"))
+                .find("a 3x3 kernel, stride 1x1 and padding 0x0 take the 4x4 grid of 'in' to 2x2, "
+                      "but 'b' has a 3x3 grid"),
+            std::string::npos);
+  EXPECT_NE(error(conv_net(4, 4, 2, 4, 4, 1, "{kernel: 3, padding: 1, weights: [1, 2]}"))
+                .find("expected 18 = 1 x 2 x 3 x 3 weights"),
+            std::string::npos);
+  EXPECT_NE(error(conv_net(4, 4, 1, 4, 4, 1, "{kernel: 1}")).find("exactly one of 'weights'"),
+            std::string::npos);
+  EXPECT_NE(error(conv_net(4, 4, 1, 4, 4, 1, "{kernel: 1, weight: 1, stride: 0}")).find("c.yaml:"),
+            std::string::npos);
+  std::string no_shape = conv_net(4, 4, 1, 4, 4, 1, "{kernel: 1, weight: 1}");
+  no_shape = no_shape.replace(no_shape.find(", shape: [4, 4, 1], model"), 18, "");
+  EXPECT_NE(error(no_shape).find("conv needs a shape"), std::string::npos) << error(no_shape);
 }
