@@ -11,6 +11,7 @@
 #include "models/neuron_model_registry.h"
 #include "models/rng.h"
 #include "sim/config/csv_reader.h"
+#include "sim/config/npy_reader.h"
 #include "sim/config/network_config.h"
 #include "sim/config/yaml_reader.h"
 #include "sim/io/utf8.h"
@@ -249,6 +250,8 @@ class NetworkLoader {
         add_spike(src, e, 0, index, 1);
         src.spikes.back().time_ns = uint64_t(std::llround(ms * 1e6));
       }
+    } else if (kind == "spikes" && body.is_scalar()) {
+      read_spike_npy(src, body);
     } else if (kind == "spikes") {
       for (const auto& e : body.as_list()) {
         const auto f = e.as_list(2);
@@ -273,6 +276,42 @@ class NetworkLoader {
     }
     std::stable_sort(src.spikes.begin(), src.spikes.end());
     n_.inputs.push_back(std::move(src));
+  }
+
+  // A sidecar file named by a scalar, relative to the network file; recorded as an input file.
+  std::string sidecar(const Value& v, const char* what) {
+    const std::string name = v.as_string();
+    if (name.size() < 4 || name.compare(name.size() - 4, 4, ".npy") != 0) {
+      v.fail(std::string("expected a list or the name of a .npy file of ") + what + ", got '" +
+             io::printable(name) + "'");
+    }
+    std::filesystem::path path(name);
+    if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
+    n_.input_files.push_back(path.string());
+    return path.string();
+  }
+
+  // spikes: FILE.npy, rows [step, index] or [step, index, payload].
+  void read_spike_npy(models::InputSource& src, const Value& v) {
+    const std::string path = sidecar(v, "spikes [step, index(, payload)]");
+    const NpyMatrix a = load_npy(path, "spikes [step, index(, payload)]", 2, 3);
+    src.spikes.reserve(a.rows);
+    for (uint64_t r = 0; r < a.rows; ++r) {
+      const int64_t step = a.at(r, 0), index = a.at(r, 1), payload = a.cols == 3 ? a.at(r, 2) : 1;
+      auto bad = [&](const std::string& msg) {
+        throw ConfigError(path, 0, 0, "", fmt::format("row {}: {}", r, msg));
+      };
+      if (step < 0 || step > kMaxStep) bad(fmt::format("step {} is out of range 0..{}", step, kMaxStep));
+      if (index < 0 || index >= int64_t(src.size)) {
+        bad(fmt::format("input index {} is out of range: '{}' has {} neurons (0..{})", index,
+                        src.name, src.size, src.size - 1));
+      }
+      if (payload < kMinPayload || payload > kMaxPayload || payload == 0) {
+        bad(fmt::format("payload {} is out of range {}..{} or 0 (a payload of 0 is no spike)",
+                        payload, kMinPayload, kMaxPayload));
+      }
+      src.spikes.push_back({uint32_t(step), uint32_t(index), int32_t(payload)});
+    }
   }
 
   void read_csv(models::InputSource& src, const Value& v) {
@@ -436,6 +475,10 @@ class NetworkLoader {
 
   void sparse(const Value& body, const Target& t, uint32_t delay, models::Projection& p) {
     p.rule = models::ConnectivityRule::explicit_list;
+    if (body.is_scalar()) {
+      sparse_npy(body, t, delay, p);
+      return;
+    }
     for (const auto& e : body.as_list()) {
       const auto f = e.as_list(3);
       if (f.size() > 4) e.fail("expected [pre, post, weight] or [pre, post, weight, delay]");
@@ -444,6 +487,31 @@ class NetworkLoader {
       s.post = uint32_t(f[1].as_int(0, int64_t(t.n_post) - 1));
       s.weight = int32_t(f[2].as_int(t.wmin, t.wmax));
       s.delay = f.size() == 4 ? uint32_t(f[3].as_int(0, t.max_delay)) : delay;
+      p.synapses.push_back(s);
+    }
+  }
+
+  // sparse: FILE.npy, rows [pre, post, weight] or [pre, post, weight, delay].
+  void sparse_npy(const Value& body, const Target& t, uint32_t delay, models::Projection& p) {
+    const char* what = "synapses [pre, post, weight(, delay)]";
+    const std::string path = sidecar(body, what);
+    const NpyMatrix a = load_npy(path, what, 3, 4);
+    p.synapses.reserve(a.rows);
+    for (uint64_t r = 0; r < a.rows; ++r) {
+      auto field = [&](uint64_t c, int64_t lo, int64_t hi, const char* name) {
+        const int64_t v = a.at(r, c);
+        if (v < lo || v > hi) {
+          throw ConfigError(path, 0, 0, "",
+                            fmt::format("row {}: {} {} is out of range {}..{} (projection '{}')", r,
+                                        name, v, lo, hi, p.name));
+        }
+        return v;
+      };
+      models::SynapseSpec s;
+      s.pre = uint32_t(field(0, 0, int64_t(t.n_pre) - 1, "pre"));
+      s.post = uint32_t(field(1, 0, int64_t(t.n_post) - 1, "post"));
+      s.weight = int32_t(field(2, t.wmin, t.wmax, "weight"));
+      s.delay = a.cols == 4 ? uint32_t(field(3, 0, t.max_delay, "delay")) : delay;
       p.synapses.push_back(s);
     }
   }

@@ -91,6 +91,10 @@ bool parse_int_text(const std::string& s, long double* out) {
 }  // namespace
 
 std::string read_text_file(const std::string& path, const std::string& expected) {
+  return read_file(path, expected, kMaxFileBytes);
+}
+
+std::string read_file(const std::string& path, const std::string& expected, uint64_t max_bytes) {
   if (!io::valid_utf8(path)) {
     throw ConfigError(io::printable(path), 0, 0, "",
                       "the file name is not valid UTF-8 (reports are UTF-8 JSON): rename it");
@@ -110,10 +114,10 @@ std::string read_text_file(const std::string& path, const std::string& expected)
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
   if (size < 0) throw ConfigError(path, 0, 0, "", "cannot read file (is it a directory?)");
-  if (static_cast<uint64_t>(size) > kMaxFileBytes) {
+  if (static_cast<uint64_t>(size) > max_bytes) {
     throw ConfigError(path, 0, 0, "",
                       "file is " + std::to_string(size) + " bytes; the limit is " +
-                          std::to_string(kMaxFileBytes) + " bytes");
+                          std::to_string(max_bytes) + " bytes");
   }
   in.seekg(0, std::ios::beg);
   std::string text(static_cast<size_t>(size), '\0');

@@ -21,10 +21,11 @@ class Map;
 // Largest input file accepted; configs are small, networks can carry big matrices.
 constexpr size_t kMaxFileBytes = size_t{256} << 20;
 
-// Reads a whole file (or throws ConfigError for missing/unreadable/binary/oversized files).
 // Reads a whole text file; `expected` (e.g. "a YAML file") is named when the path is a directory
-// or not a regular file. Throws ConfigError.
+// or not a regular file. Throws ConfigError for missing, unreadable or oversized files.
 std::string read_text_file(const std::string& path, const std::string& expected = "a YAML file");
+// The same for any file of at most `max_bytes` bytes (binary sidecars).
+std::string read_file(const std::string& path, const std::string& expected, uint64_t max_bytes);
 
 class Value {
  public:

@@ -100,6 +100,65 @@ case "$check" in
     "$nm" run --chip "$chip" --network "$src/configs/networks/synfire.yaml" --steps 10 --out "$tmp/t2" --trace "$tmp/t2/w.vcd" >/dev/null 2>&1
     [ $? -eq 2 ] || fail "--trace without --mode cycle should exit 2"
     ;;
+  npy_sidecars)
+    # Synapses and input spikes from .npy files that NumPy writes (several dtypes, byte orders
+    # and memory orders) give the same outputs as the same lists written in the YAML.
+    /usr/bin/python3 - "$tmp" <<'PY' || fail "numpy could not write the sidecars"
+import sys, numpy as np
+d = sys.argv[1]
+rng = np.random.default_rng(3)
+syn = sorted({(int(rng.integers(0, 40)), int(rng.integers(0, 30))) for _ in range(400)})
+w = rng.integers(-60, 100, len(syn))
+dl = rng.integers(0, 4, len(syn))
+conn = np.array([[p, q, int(x), int(e)] for (p, q), x, e in zip(syn, w, dl)])
+spk = np.array([[int(rng.integers(0, 50)), int(rng.integers(0, 40))] for _ in range(300)])
+spk = np.unique(spk, axis=0)
+np.save(f"{d}/conn_i32.npy", conn.astype("<i4"))
+np.save(f"{d}/conn_i16be.npy", conn.astype(">i2"))
+np.save(f"{d}/conn_i64f.npy", np.asfortranarray(conn.astype("<i8")))
+np.save(f"{d}/spk_u16.npy", spk.astype("<u2"))
+np.save(f"{d}/spk_i64f.npy", np.asfortranarray(spk.astype("<i8")))
+def yaml(conn_ref, spk_ref, name):
+    with open(f"{d}/{name}.yaml", "w") as f:
+        f.write("network: {name: npy, seed: 2}\n")
+        f.write("populations:\n  - {name: a, size: 30, model: loihi_cuba_lif, params: {du: 1024, dv: 512, vth: 90}}\n")
+        f.write(f"inputs:\n  - {{name: in, size: 40, spikes: {spk_ref}}}\n")
+        f.write(f"projections:\n  - {{from: in, to: a, sparse: {conn_ref}}}\n")
+        f.write("probes:\n  - {population: a, neurons: [0, 7], variables: [u, v]}\n")
+yaml("[" + ", ".join("[%d,%d,%d,%d]" % tuple(r) for r in conn) + "]",
+     "[" + ", ".join("[%d,%d]" % tuple(r) for r in spk) + "]", "lists")
+yaml("conn_i32.npy", "spk_u16.npy", "npy1")
+yaml("conn_i16be.npy", "spk_i64f.npy", "npy2")
+yaml("conn_i64f.npy", "spk_u16.npy", "npy3")
+PY
+    for n in lists npy1 npy2 npy3; do
+      "$nm" run --chip "$chip" --network "$tmp/$n.yaml" --steps 60 --mode cycle --out "$tmp/o_$n" >/dev/null || fail "$n run"
+    done
+    [ "$(wc -l < "$tmp/o_lists/spikes.csv")" -gt 20 ] || fail "too few spikes to compare"
+    for n in npy1 npy2 npy3; do
+      for f in spikes.csv probes.csv steps.csv cores.csv links.csv; do
+        cmp -s "$tmp/o_lists/$f" "$tmp/o_$n/$f" || fail "$n: $f differs from the YAML lists' run"
+      done
+    done
+    # Bad sidecars: exit 2 naming the file and the row.
+    /usr/bin/python3 -c "import numpy as np; np.save('$tmp/bad_range.npy', np.array([[0, 1, 5], [0, 30, 5]], dtype='<i4')); np.save('$tmp/bad_float.npy', np.zeros((2, 3))); np.save('$tmp/bad_cols.npy', np.zeros((2, 2), dtype='<i4'))"
+    printf 'not numpy' > "$tmp/bad_magic.npy"
+    for case in "bad_range:bad_range.npy: error: row 1: post 30 is out of range 0..29" \
+                "bad_float:dtype '<f8' is not an integer type" \
+                "bad_cols:has 2 columns; expected 3..4" \
+                "bad_magic:not a NumPy .npy file" \
+                "missing:missing.npy: error: cannot open"; do
+      f=${case%%:*}; want=${case#*:}
+      sed "s/conn_i32.npy/$f.npy/" "$tmp/npy1.yaml" > "$tmp/b.yaml"
+      "$nm" run --chip "$chip" --network "$tmp/b.yaml" --steps 5 --out "$tmp/ob" > "$tmp/log" 2>&1
+      code=$?
+      [ $code -eq 2 ] || { cat "$tmp/log"; fail "$f: expected exit 2, got $code"; }
+      grep -qF -- "$want" "$tmp/log" || { cat "$tmp/log"; fail "$f: message lacks: $want"; }
+    done
+    sed "s/conn_i32.npy/conn.csv/" "$tmp/npy1.yaml" > "$tmp/b.yaml"
+    "$nm" run --chip "$chip" --network "$tmp/b.yaml" --steps 5 --out "$tmp/ob" > "$tmp/log" 2>&1
+    [ $? -eq 2 ] && grep -q "expected a list or the name of a .npy file" "$tmp/log" || { cat "$tmp/log"; fail "a non-.npy name"; }
+    ;;
   *) fail "unknown check $check" ;;
 esac
 echo "ok: $check"
