@@ -11,6 +11,7 @@
 #include "models/connectivity.h"
 #include "models/rng.h"
 #include "sim/config/network_config.h"
+#include "sim/config/npy_reader.h"
 
 using neuromesh::config::ConfigError;
 using neuromesh::config::parse_network;
@@ -374,4 +375,69 @@ TEST(NetworkConfig, ConvDrawnWeightsAreSharedAndErrorsNameTheKey) {
   std::string no_shape = conv_net(4, 4, 1, 4, 4, 1, "{kernel: 1, weight: 1}");
   no_shape = no_shape.replace(no_shape.find(", shape: [4, 4, 1], model"), 18, "");
   EXPECT_NE(error(no_shape).find("conv needs a shape"), std::string::npos) << error(no_shape);
+}
+
+namespace {
+
+// A .npy file: magic, version, header dict padded to a multiple of 64 bytes, then `data`.
+std::string npy(int major, const std::string& dict, const std::string& data) {
+  const size_t pre = major == 1 ? 10 : 12;
+  std::string h = dict;
+  while ((pre + h.size() + 1) % 64) h += ' ';
+  h += '\n';
+  std::string b = "\x93NUMPY";
+  b += char(major);
+  b += char(0);
+  b += char(h.size() & 255);
+  b += char((h.size() >> 8) & 255);
+  if (major != 1) b += std::string(2, '\0');
+  return b + h + data;
+}
+
+}  // namespace
+
+TEST(NetworkConfig, NpyMatricesOfEveryIntegerLayout) {
+  using neuromesh::config::parse_npy;
+  // int16 little-endian (2, 3): 1, -2, 3 / -32768, 5, 32767.
+  const std::string le("\x01\x00\xfe\xff\x03\x00\x00\x80\x05\x00\xff\x7f", 12);
+  auto m = parse_npy(npy(1, "{'descr': '<i2', 'fortran_order': False, 'shape': (2, 3), }", le),
+                     "a.npy", "x", 3, 4);
+  ASSERT_EQ(m.rows, 2u);
+  ASSERT_EQ(m.cols, 3u);
+  EXPECT_EQ(m.values, (std::vector<int64_t>{1, -2, 3, -32768, 5, 32767}));
+  // The same values big-endian in Fortran order (columns one after another), format 2.
+  const std::string be("\x00\x01\x80\x00\xff\xfe\x00\x05\x00\x03\x7f\xff", 12);
+  m = parse_npy(npy(2, "{'descr': '>i2', 'fortran_order': True, 'shape': (2, 3), }", be), "b.npy",
+                "x", 3, 4);
+  EXPECT_EQ(m.values, (std::vector<int64_t>{1, -2, 3, -32768, 5, 32767}));
+  // Unsigned bytes stay positive; an empty array is fine.
+  m = parse_npy(npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2), }", "\xff\x07"),
+                "c.npy", "x", 2, 3);
+  EXPECT_EQ(m.values, (std::vector<int64_t>{255, 7}));
+  EXPECT_EQ(parse_npy(npy(1, "{'descr': '<i4', 'fortran_order': False, 'shape': (0, 3), }", ""),
+                      "d.npy", "x", 3, 4).rows, 0u);
+  auto error = [](const std::string& bytes) {
+    try {
+      parse_npy(bytes, "e.npy", "synapses", 3, 4);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string d24(24, '\0');
+  EXPECT_NE(error("PK\x03\x04 zip").find("not a NumPy .npy file"), std::string::npos);
+  EXPECT_NE(error(npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 3), }", d24))
+                .find("not an integer type"), std::string::npos);
+  EXPECT_NE(error(npy(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", d24))
+                .find("1 dimensions; expected 2"), std::string::npos);
+  EXPECT_NE(error(npy(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (1, 2), }", d24.substr(0, 16)))
+                .find("2 columns; expected 3..4"), std::string::npos);
+  EXPECT_NE(error(npy(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (1, 4), }", d24))
+                .find("needs 32 data bytes; the file has 24"), std::string::npos);
+  EXPECT_NE(error(npy(1, "{'descr': '<u8', 'fortran_order': False, 'shape': (1, 3), }",
+                      std::string(8, '\xff') + std::string(16, '\0')))
+                .find("too large"), std::string::npos);
+  EXPECT_NE(error(std::string("\x93NUMPY\x01\x00\xff\x00", 10)).find("truncated header"),
+            std::string::npos);
+  EXPECT_NE(error("").find("e.npy: error:"), std::string::npos);
 }
