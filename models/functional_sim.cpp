@@ -1,36 +1,82 @@
 #include "models/functional_sim.h"
 
+#include <algorithm>
+
 #include "models/neuron_model_registry.h"
 
 namespace neuromesh::models {
 
-FunctionalSim::FunctionalSim(const Network& net, const ExpandedNetwork& ex) : net_(net), ex_(ex) {
+FunctionalSim::FunctionalSim(const Network& net, const ExpandedNetwork& ex, uint32_t threads)
+    : net_(net), ex_(ex), pool_(threads) {
+  const uint32_t T = pool_.threads();
   pops_.resize(net.populations.size());
   for (size_t p = 0; p < net.populations.size(); ++p) {
     const auto& pop = net.populations[p];
     const auto& model = NeuronModelRegistry::instance().get(pop.model);
     const auto* weights = p < ex.channel_weights.size() ? &ex.channel_weights[p] : nullptr;
-    NeuronSlice slice{&pop.params, uint32_t(p), all_neurons(pop.size), net.seed, weights};
-    pops_[p].unit = model.make(slice);
-    pops_[p].channels = model.channels;
-    pops_[p].dendrites = Dendrites(pop.size, model.channels);
-    pops_[p].flags.assign(pop.size, 0);
+    Pop& P = pops_[p];
+    P.bounds.resize(T + 1);
+    for (uint32_t k = 0; k <= T; ++k) P.bounds[k] = uint32_t(uint64_t(pop.size) * k / T);
+    P.units.resize(T);
+    for (uint32_t k = 0; k < T; ++k) {
+      const uint32_t lo = P.bounds[k], hi = P.bounds[k + 1];
+      if (lo == hi) continue;
+      std::vector<uint32_t> neurons(hi - lo);
+      for (uint32_t i = lo; i < hi; ++i) neurons[i - lo] = i;
+      NeuronSlice slice{&pop.params, uint32_t(p), std::move(neurons), net.seed, weights};
+      P.units[k] = model.make(slice);
+    }
+    P.channels = model.channels;
+    P.dendrites = Dendrites(pop.size, model.channels);
+    P.a_in.assign(size_t(pop.size) * model.channels, 0);
+    P.flags.assign(pop.size, 0);
   }
   pop_out_.resize(net.populations.size());
   input_out_.resize(net.inputs.size());
+  parts_.resize(ex.tables.size());
   for (uint32_t k = 0; k < ex.tables.size(); ++k) {
     const auto& t = ex.tables[k];
     const uint32_t d = pops_[t.to].dendrites.add_projection(t.max_delay, t.weight_exp);
     (t.from.is_input ? input_out_ : pop_out_)[t.from.index].push_back(Out{k, d});
+    parts_[k].resize(T);
+    if (T == 1) {
+      parts_[k][0].row = t.row.data();
+      parts_[k][0].synapses = t.synapses.data();
+      continue;
+    }
+    // Split by target range, keeping each row's synapse order.
+    const auto& bounds = pops_[t.to].bounds;
+    const size_t n_pre = t.row.size() - 1;
+    for (uint32_t part = 0; part < T; ++part) {
+      Part& P = parts_[k][part];
+      P.own_row.assign(n_pre + 1, 0);
+      for (size_t j = 0; j < n_pre; ++j) {
+        for (uint64_t s = t.row[j]; s < t.row[j + 1]; ++s) {
+          const uint32_t post = t.synapses[s].post;
+          if (post >= bounds[part] && post < bounds[part + 1]) P.own_synapses.push_back(t.synapses[s]);
+        }
+        P.own_row[j + 1] = P.own_synapses.size();
+      }
+      P.row = P.own_row.data();
+      P.synapses = P.own_synapses.data();
+    }
   }
   for (const auto& in : net.inputs) inputs_.emplace_back(in);
   input_index_.resize(net.inputs.size());
   input_payload_.resize(net.inputs.size());
+  ops_.assign(T, 0);
 }
 
-void FunctionalSim::deliver(const Out& o, const std::vector<uint32_t>& pre,
-                            const std::vector<int32_t>* payload) {
+int64_t FunctionalSim::probe(uint32_t p, uint32_t var, uint32_t i) const {
+  const Pop& P = pops_[p];
+  const size_t k = size_t(std::upper_bound(P.bounds.begin(), P.bounds.end(), i) - P.bounds.begin()) - 1;
+  return P.units[k]->probe(var, i - P.bounds[k]);
+}
+
+uint64_t FunctionalSim::deliver(const Out& o, uint32_t part, const std::vector<uint32_t>& pre,
+                                const std::vector<int32_t>* payload) {
   const SynapseTable& t = ex_.tables[o.table];
+  const Part& P = parts_[o.table][part];
   Dendrites& d = pops_[t.to].dendrites;
   const uint64_t base = t_ + 1;
   const uint32_t ch = pops_[t.to].channels;
@@ -39,8 +85,8 @@ void FunctionalSim::deliver(const Out& o, const std::vector<uint32_t>& pre,
   for (size_t n = 0; n < pre.size(); ++n) {
     const uint32_t j = pre[n];
     const int64_t s = payload ? (*payload)[n] : 1;
-    const Synapse* syn = t.synapses.data() + t.row[j];
-    const Synapse* end = t.synapses.data() + t.row[j + 1];
+    const Synapse* syn = P.synapses + P.row[j];
+    const Synapse* end = P.synapses + P.row[j + 1];
     ops += uint64_t(end - syn);
     if (ch == 1 && flat) {
       for (; syn != end; ++syn) flat[syn->post] += int64_t{syn->weight} * s;
@@ -53,18 +99,24 @@ void FunctionalSim::deliver(const Out& o, const std::vector<uint32_t>& pre,
       }
     }
   }
-  counters_.synaptic_ops += ops;
+  return ops;
 }
 
 void FunctionalSim::step() {
-  // 1. Neuron updates with the input arriving at t.
+  // 1. Neuron updates with the input arriving at t, each thread on its ranges.
+  pool_.run([&](uint32_t k) {
+    for (auto& p : pops_) {
+      const uint32_t lo = p.bounds[k], hi = p.bounds[k + 1];
+      if (lo == hi) continue;
+      p.dendrites.collect_range(t_, lo, hi, p.channels, p.a_in.data());
+      p.units[k]->step(t_, p.a_in.data() + size_t(lo) * p.channels, p.flags.data() + lo);
+    }
+  });
   for (auto& p : pops_) {
-    p.dendrites.collect(t_, p.a_in);
     p.spiked.clear();
-    p.unit->step(t_, p.a_in.data(), p.flags.data());
     for (uint32_t i = 0; i < p.flags.size(); ++i)
       if (p.flags[i] & kSpiked) p.spiked.push_back(i);
-    counters_.neuron_updates += p.unit->size();
+    counters_.neuron_updates += p.flags.size();
     counters_.spikes += p.spiked.size();
   }
   // 2. Input sources emit their spikes of step t.
@@ -72,15 +124,20 @@ void FunctionalSim::step() {
     inputs_[k].emit(t_, input_index_[k], input_payload_[k]);
     counters_.input_spikes += input_index_[k].size();
   }
-  // 3. Spikes of step t go into the accumulators of t + 1 + delay.
-  for (size_t p = 0; p < pops_.size(); ++p) {
-    if (pops_[p].spiked.empty()) continue;
-    for (const Out& o : pop_out_[p]) deliver(o, pops_[p].spiked, nullptr);
-  }
-  for (size_t k = 0; k < inputs_.size(); ++k) {
-    if (input_index_[k].empty()) continue;
-    for (const Out& o : input_out_[k]) deliver(o, input_index_[k], &input_payload_[k]);
-  }
+  // 3. Spikes of step t go into the accumulators of t + 1 + delay, each thread onto its targets.
+  pool_.run([&](uint32_t k) {
+    uint64_t ops = 0;
+    for (size_t p = 0; p < pops_.size(); ++p) {
+      if (pops_[p].spiked.empty()) continue;
+      for (const Out& o : pop_out_[p]) ops += deliver(o, k, pops_[p].spiked, nullptr);
+    }
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      if (input_index_[i].empty()) continue;
+      for (const Out& o : input_out_[i]) ops += deliver(o, k, input_index_[i], &input_payload_[i]);
+    }
+    ops_[k] = ops;
+  });
+  for (uint64_t o : ops_) counters_.synaptic_ops += o;
   ++t_;
 }
 

@@ -1,12 +1,18 @@
 // The functional simulator: steps a whole network in the synchronous timestep order with each
-// population's neuron unit (models/neuron_unit.h, from the neuron model registry). It is the golden reference the cycle-accurate chip must match spike for spike,
-// and the fast mode for large explorations (structure-of-arrays state, CSR synapses, no
-// allocation per spike).
+// population's neuron unit (models/neuron_unit.h, from the neuron model registry). It is the
+// golden reference the cycle-accurate chip must match spike for spike, and the fast mode for
+// large explorations (structure-of-arrays state, CSR synapses, no allocation per spike).
 //
 // Step t (0-based):
 //   1. every population updates its neurons with the input that arrives at t;
 //   2. input sources emit their spikes of step t;
 //   3. spikes of step t (neurons and inputs) are accumulated for step t + 1 + delay.
+//
+// With several threads, thread k owns the k-th contiguous range of every population's neurons:
+// it updates them (one neuron unit per range) and accumulates every spike's synapses onto them
+// (each synapse table split by target range once, at construction). Accumulators are exact
+// integers, so sums do not depend on the order of additions and the results are the same bytes
+// for any number of threads.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +24,7 @@
 #include "models/lif_array.h"
 #include "models/network.h"
 #include "models/neuron_unit.h"
+#include "models/phase_pool.h"
 
 namespace neuromesh::models {
 
@@ -30,42 +37,55 @@ struct FunctionalCounters {
 
 class FunctionalSim {
  public:
-  FunctionalSim(const Network& net, const ExpandedNetwork& expanded);
+  FunctionalSim(const Network& net, const ExpandedNetwork& expanded, uint32_t threads = 1);
 
   // Runs step steps_done() and advances.
   void step();
   uint64_t steps_done() const { return t_; }
+  uint32_t threads() const { return pool_.threads(); }
 
   // Neurons of population p that spiked in the last step, ascending.
   const std::vector<uint32_t>& spiked(uint32_t p) const { return pops_[p].spiked; }
   // Probe variable `var` (index into the model's probe names) of neuron i of population p.
-  int64_t probe(uint32_t p, uint32_t var, uint32_t i) const { return pops_[p].unit->probe(var, i); }
+  int64_t probe(uint32_t p, uint32_t var, uint32_t i) const;
   const FunctionalCounters& counters() const { return counters_; }
 
  private:
   struct Pop {
-    std::unique_ptr<NeuronUnit> unit;
+    std::vector<std::unique_ptr<NeuronUnit>> units;  // one per thread's range (null if empty)
+    std::vector<uint32_t> bounds;                    // threads + 1: range k is [bounds[k], bounds[k+1])
     uint32_t channels = 1;
     Dendrites dendrites;
     std::vector<int64_t> a_in;
     std::vector<uint8_t> flags;
     std::vector<uint32_t> spiked;
   };
+  // The synapses of one table whose targets lie in one thread's range, CSR by pre.
+  struct Part {
+    const uint64_t* row = nullptr;
+    const Synapse* synapses = nullptr;
+    std::vector<uint64_t> own_row;
+    std::vector<Synapse> own_synapses;
+  };
   struct Out {
     uint32_t table;          // projection
     uint32_t dendrite;       // its index in the target's Dendrites
   };
 
-  void deliver(const Out& o, const std::vector<uint32_t>& pre, const std::vector<int32_t>* payload);
+  uint64_t deliver(const Out& o, uint32_t part, const std::vector<uint32_t>& pre,
+                   const std::vector<int32_t>* payload);
 
   const Network& net_;
   const ExpandedNetwork& ex_;
+  PhasePool pool_;
   uint64_t t_ = 0;
   std::vector<Pop> pops_;
+  std::vector<std::vector<Part>> parts_;  // [table][thread]
   std::vector<std::vector<Out>> pop_out_, input_out_;
   std::vector<InputGenerator> inputs_;
   std::vector<std::vector<uint32_t>> input_index_;
   std::vector<std::vector<int32_t>> input_payload_;
+  std::vector<uint64_t> ops_;             // per thread, this step
   FunctionalCounters counters_;
 };
 

@@ -110,6 +110,20 @@ class Dendrites {
       }
     }
   }
+  // The same for neurons [lo, hi) only, into in[lo * channels .. hi * channels) (in sized for
+  // every neuron): threads that own disjoint neuron ranges collect concurrently.
+  void collect_range(uint64_t t, uint32_t lo, uint32_t hi, uint32_t channels, int64_t* in) {
+    const size_t a = size_t(lo) * channels, b = size_t(hi) * channels;
+    for (size_t i = a; i < b; ++i) in[i] = 0;
+    for (uint32_t k = 0; k < proj_.size(); ++k) {
+      int64_t* s = slot(k, t);
+      const int wexp = proj_[k].weight_exp;
+      for (size_t i = a; i < b; ++i) {
+        in[i] += loihi::apply_weight_exp(s[i], wexp);
+        s[i] = 0;
+      }
+    }
+  }
   uint32_t ring(uint32_t projection) const { return proj_[projection].ring; }
 
  private:

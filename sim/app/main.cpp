@@ -193,6 +193,11 @@ int sc_main(int argc, char** argv) {
                       "Placement file (CSV core,population,first,last; see docs/placement-format.md) "
                       "instead of a strategy")
       ->excludes(run_strategy);
+  run_cmd->add_option("--threads", run.threads,
+                      "Threads of the functional mode (default: every core); the outputs are the "
+                      "same bytes for any number")
+      ->check(strict_uint)
+      ->check(CLI::Range(1u, 1024u));
   run_cmd->add_option("--seed", run.seed, "Override every random seed of the network")->check(strict_uint);
   add_set_option(run_cmd, run_sets);
   run_cmd->add_option("--neuron-backend", run.neuron_backend,
@@ -341,6 +346,9 @@ int sc_main(int argc, char** argv) {
             throw neuromesh::map::MapError(std::string(opt) + " applies to --mode cycle only");
           }
         }
+      } else if (run_cmd->get_option("--threads")->count()) {
+        throw neuromesh::map::MapError("--threads applies to --mode functional only (the cycle mode "
+                                       "runs on one thread)");
       }
       if (run_cmd->get_option("--trace-steps")->count() && run.trace.empty()) {
         throw neuromesh::map::MapError("--trace-steps needs --trace FILE (the waveform to write)");

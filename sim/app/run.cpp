@@ -12,6 +12,7 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <thread>
 #include <tuple>
 
 #include "models/connectivity.h"
@@ -54,7 +55,8 @@ class Simulation {
 
 class Functional final : public Simulation {
  public:
-  Functional(const models::Network& n, const models::ExpandedNetwork& ex) : sim(n, ex) {}
+  Functional(const models::Network& n, const models::ExpandedNetwork& ex, uint32_t threads)
+      : sim(n, ex, threads) {}
   void step() override { sim.step(); }
   const std::vector<uint32_t>& spiked(uint32_t p) const override { return sim.spiked(p); }
   const std::vector<uint64_t>& spike_substeps(uint32_t) const override { return none_; }
@@ -240,8 +242,15 @@ std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycl
                                             std::unique_ptr<chip::RtlNeuronBackend>& rtl) {
   const models::AdexCalibration* cal = l.calibration.code.empty() ? nullptr : &l.calibration;
   if (o.mode != "cycle") {
-    if (chip::analog_clock(l.chip).substeps_per_cycle) return std::make_unique<FunctionalAnalog>(l, cal);
-    return std::make_unique<Functional>(l.net, l.ex);
+    if (chip::analog_clock(l.chip).substeps_per_cycle) {
+      if (o.threads) {
+        throw map::MapError("--threads: the functional mode of an analog chip (" + l.chip.name +
+                            ") runs on one thread");
+      }
+      return std::make_unique<FunctionalAnalog>(l, cal);
+    }
+    const uint32_t threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+    return std::make_unique<Functional>(l.net, l.ex, threads);
   }
   std::unique_ptr<Cycle> c;
   if (o.kernel == "systemc") c = std::make_unique<CycleSystemC>(l, cal);
@@ -463,8 +472,11 @@ int run_command(const RunOptions& o) {
   io::OutputSet out(inputs);
   declare_outputs(out, o);
   const uint64_t synapses = l.ex.total_synapses;
-  // Before the chip is built: it releases the synapse tables once its memories hold them.
-  const map::PlacementQuality quality = map::placement_quality(l.chip, l.net, l.ex, l.placement);
+  // For the cycle mode's report, before the chip is built: it releases the synapse tables once
+  // its memories hold them.
+  const map::PlacementQuality quality = o.mode == "cycle"
+                                            ? map::placement_quality(l.chip, l.net, l.ex, l.placement)
+                                            : map::PlacementQuality{};
   // Declared before the trace and the RTL backend, so destroyed after them: both refer to it.
   std::unique_ptr<Simulation> sim;
   Cycle* cycle = nullptr;

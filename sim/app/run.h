@@ -14,6 +14,7 @@ namespace neuromesh::app {
 struct RunOptions {
   std::string chip, network, out, mode = "functional", strategy = "fill", kernel = "systemc", neuron_backend = "model";
   std::string placement;                // placement file, empty: the strategy places
+  uint32_t threads = 0;                 // functional mode of digital chips; 0: every core
   uint64_t steps = 0;
   std::string trace;                    // VCD file, empty: none
   std::string calibration;              // analog chips: calibration file, empty: ideal codes

@@ -159,6 +159,29 @@ PY
     "$nm" run --chip "$chip" --network "$tmp/b.yaml" --steps 5 --out "$tmp/ob" > "$tmp/log" 2>&1
     [ $? -eq 2 ] && grep -q "expected a list or the name of a .npy file" "$tmp/log" || { cat "$tmp/log"; fail "a non-.npy name"; }
     ;;
+  threads_agree)
+    # The functional mode gives the same bytes on 1, 2 and 3 threads (3 oversubscribes this
+    # 2-core machine), on every family with a stepped functional mode.
+    for case in loihi2:bench_random:60 loihi2:ei_recurrent:200 truenorth:truenorth_ring:100; do
+      IFS=: read -r c n steps <<< "$case"
+      for t in 1 2 3; do
+        "$nm" run --chip "$src/configs/chips/$c.yaml" --network "$src/configs/networks/$n.yaml" \
+          --steps "$steps" --threads $t --out "$tmp/$n.$t" >/dev/null || fail "$n --threads $t"
+      done
+      [ "$(wc -l < "$tmp/$n.1/spikes.csv")" -gt 100 ] || fail "$n: too few spikes to compare"
+      for t in 2 3; do
+        for f in spikes.csv probes.csv; do
+          cmp -s "$tmp/$n.1/$f" "$tmp/$n.$t/$f" || fail "$n: $f differs between 1 and $t threads"
+        done
+      done
+    done
+    "$nm" run --chip "$chip" --network "$src/configs/networks/synfire.yaml" --steps 5 --mode cycle \
+      --threads 2 --out "$tmp/c" > "$tmp/log" 2>&1
+    [ $? -eq 2 ] && grep -q -- "--threads applies to --mode functional only" "$tmp/log" || { cat "$tmp/log"; fail "cycle --threads"; }
+    "$nm" run --chip "$src/configs/chips/brainscales2.yaml" --network "$src/configs/networks/bss2_ei.yaml" \
+      --steps 5 --threads 2 --out "$tmp/a" > "$tmp/log" 2>&1
+    [ $? -eq 2 ] && grep -q "runs on one thread" "$tmp/log" || { cat "$tmp/log"; fail "analog --threads"; }
+    ;;
   *) fail "unknown check $check" ;;
 esac
 echo "ok: $check"

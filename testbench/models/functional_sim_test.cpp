@@ -121,7 +121,10 @@ TEST(FunctionalSim, MatchesPerSynapseReferenceOnRandomNetworks) {
   for (uint64_t seed = 1; seed <= 300; ++seed) {
     const Network net = random_network(seed);
     const ExpandedNetwork ex = expand(net);
-    FunctionalSim sim(net, ex);
+    // 1 to 4 threads: each owns a range of every population (some ranges empty on small ones).
+    const uint32_t threads = 1 + uint32_t(seed % 4);
+    FunctionalSim sim(net, ex, threads);
+    ASSERT_EQ(sim.threads(), threads);
     ReferenceSim ref(net);
     for (uint64_t t = 0; t < 80; ++t) {
       sim.step();
