@@ -61,10 +61,29 @@ FunctionalSim::FunctionalSim(const Network& net, const ExpandedNetwork& ex, uint
       P.synapses = P.own_synapses.data();
     }
   }
+  for (uint32_t k = 0; k < ex.tables.size(); ++k)
+    for (auto& part : parts_[k]) pack(part, ex.tables[k]);
   for (const auto& in : net.inputs) inputs_.emplace_back(in);
   input_index_.resize(net.inputs.size());
   input_payload_.resize(net.inputs.size());
   ops_.assign(T, 0);
+}
+
+void FunctionalSim::pack(Part& part, const SynapseTable& t) {
+  const uint64_t n = part.row[t.row.size() - 1];
+  if (t.max_delay != 0) return;
+  for (uint64_t s = 0; s < n; ++s) {
+    const Synapse& y = part.synapses[s];
+    if (y.channel != 0 || y.post >= (1u << 23) || y.weight < -256 || y.weight > 255) return;
+  }
+  part.packed.resize(n);
+  for (uint64_t s = 0; s < n; ++s) {
+    const Synapse& y = part.synapses[s];
+    part.packed[s] = (y.post << 9) | (uint32_t(y.weight) & 0x1FF);
+  }
+  part.is_packed = true;
+  part.own_synapses = {};
+  part.synapses = nullptr;
 }
 
 int64_t FunctionalSim::probe(uint32_t p, uint32_t var, uint32_t i) const {
@@ -82,6 +101,19 @@ uint64_t FunctionalSim::deliver(const Out& o, uint32_t part, const std::vector<u
   const uint32_t ch = pops_[t.to].channels;
   uint64_t ops = 0;
   int64_t* flat = d.ring(o.dendrite) == 1 ? d.slot(o.dendrite, base) : nullptr;
+  if (P.is_packed && ch == 1 && flat) {
+    for (size_t n = 0; n < pre.size(); ++n) {
+      const int64_t s = payload ? (*payload)[n] : 1;
+      const uint32_t* syn = P.packed.data() + P.row[pre[n]];
+      const uint32_t* end = P.packed.data() + P.row[pre[n] + 1];
+      ops += uint64_t(end - syn);
+      for (; syn != end; ++syn) {
+        const int32_t w = int32_t(*syn << 23) >> 23;  // the low 9 bits, sign-extended
+        flat[*syn >> 9] += int64_t{w} * s;
+      }
+    }
+    return ops;
+  }
   for (size_t n = 0; n < pre.size(); ++n) {
     const uint32_t j = pre[n];
     const int64_t s = payload ? (*payload)[n] : 1;
