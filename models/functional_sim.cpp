@@ -61,8 +61,10 @@ FunctionalSim::FunctionalSim(const Network& net, const ExpandedNetwork& ex, uint
       P.synapses = P.own_synapses.data();
     }
   }
+  // Packed parts serve only the one-channel, no-delay delivery loop.
   for (uint32_t k = 0; k < ex.tables.size(); ++k)
-    for (auto& part : parts_[k]) pack(part, ex.tables[k]);
+    if (pops_[ex.tables[k].to].channels == 1)
+      for (auto& part : parts_[k]) pack(part, ex.tables[k]);
   for (const auto& in : net.inputs) inputs_.emplace_back(in);
   input_index_.resize(net.inputs.size());
   input_payload_.resize(net.inputs.size());
@@ -101,7 +103,7 @@ uint64_t FunctionalSim::deliver(const Out& o, uint32_t part, const std::vector<u
   const uint32_t ch = pops_[t.to].channels;
   uint64_t ops = 0;
   int64_t* flat = d.ring(o.dendrite) == 1 ? d.slot(o.dendrite, base) : nullptr;
-  if (P.is_packed && ch == 1 && flat) {
+  if (P.is_packed) {  // one channel, no delay: flat is the slot of t + 1
     for (size_t n = 0; n < pre.size(); ++n) {
       const int64_t s = payload ? (*payload)[n] : 1;
       const uint32_t* syn = P.packed.data() + P.row[pre[n]];

@@ -13,7 +13,7 @@ namespace {
 // Per-item costs, measured with /usr/bin/time on bench_layered, synfire on 64..256-square
 // meshes and 2,000 vs 20,000-step runs (docs/reliability.md, "Memory estimate"); rounded up.
 constexpr double kCycleBytesPerSynapse = 8;       // packed synapses, routes, axon tables
-constexpr double kFunctionalBytesPerSynapse = 0;  // the expanded tables already resident
+constexpr double kFunctionalBytesPerSynapse = 8;  // per-thread copies of the tables (4 packed)
 constexpr double kBytesPerNeuron = 128;           // state, parameters, accumulators, flags
 constexpr double kBytesPerDelaySlot = 8;          // one accumulator per neuron, channel, slot
 constexpr double kCalendarBytesPerRouter = 5500;  // router, 4 terminals, their buffers
