@@ -10,6 +10,7 @@
 #include "models/functional_sim.h"
 #include "models/rng.h"
 #include "testbench/common/random_network.h"
+#include "testbench/common/random_truenorth.h"
 
 using namespace neuromesh::models;
 using loihi::LifParams;
@@ -231,4 +232,38 @@ TEST(Connectivity, TooLargeIsRefusedBeforeAllocating) {
   pr.weight = {1, 1};
   net.projections = {pr};
   EXPECT_THROW(expand(net, 1000000), NetworkTooLarge);
+}
+
+TEST(FunctionalSim, TrueNorthNetworksGiveTheSameResultsOnAnyNumberOfThreads) {
+  // Crossbar targets (four channels, stochastic modes keyed by neuron): every partition into
+  // thread ranges gives the one-thread spikes and membrane values.
+  uint64_t spikes = 0, networks = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    const Network net = neuromesh::testkit::random_truenorth_network(seed, 200);
+    ExpandedNetwork ex;
+    try {
+      ex = expand(net);
+    } catch (const ExpansionError&) {
+      continue;  // axon types that cannot carry its weights: refused, as the loader would
+    }
+    ++networks;
+    FunctionalSim one(net, ex, 1), two(net, ex, 2), three(net, ex, 3);
+    for (uint64_t t = 0; t < 60; ++t) {
+      one.step();
+      two.step();
+      three.step();
+      for (uint32_t p = 0; p < net.populations.size(); ++p) {
+        ASSERT_EQ(one.spiked(p), two.spiked(p)) << "seed " << seed << " step " << t;
+        ASSERT_EQ(one.spiked(p), three.spiked(p)) << "seed " << seed << " step " << t;
+        spikes += one.spiked(p).size();
+        for (uint32_t i = 0; i < net.populations[p].size; ++i) {
+          ASSERT_EQ(one.probe(p, 0, i), two.probe(p, 0, i));
+          ASSERT_EQ(one.probe(p, 0, i), three.probe(p, 0, i));
+        }
+      }
+    }
+    EXPECT_EQ(one.counters().synaptic_ops, three.counters().synaptic_ops);
+  }
+  EXPECT_GT(spikes, 1000u);
+  EXPECT_GT(networks, 20u);
 }
