@@ -108,6 +108,12 @@ uint64_t FunctionalSim::deliver(const Out& o, uint32_t part, const std::vector<u
       const int64_t s = payload ? (*payload)[n] : 1;
       const uint32_t* syn = P.packed.data() + P.row[pre[n]];
       const uint32_t* end = P.packed.data() + P.row[pre[n] + 1];
+      if (n + 2 < pre.size()) {
+        // The row after next: its first lines are a cache miss the stream prefetcher cannot see.
+        const uint32_t* ahead = P.packed.data() + P.row[pre[n + 2]];
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(ahead + 16);
+      }
       ops += uint64_t(end - syn);
       for (; syn != end; ++syn) {
         const int32_t w = int32_t(*syn << 23) >> 23;  // the low 9 bits, sign-extended
