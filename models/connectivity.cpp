@@ -26,8 +26,7 @@ uint64_t bound(const Network& net, const Projection& p) {
     case ConnectivityRule::local:
       return n_pre * p.kernel * p.kernel * net.populations[p.to].shape.channels;
     case ConnectivityRule::conv: {
-      const Shape& a = p.from.is_input ? net.inputs[p.from.index].shape
-                                       : net.populations[p.from.index].shape;
+      const Shape& a = net.source_shape(p.from);
       return n_post * a.channels * uint64_t(p.conv.kernel_h) * p.conv.kernel_w;
     }
   }
@@ -78,8 +77,7 @@ void for_each_synapse(const Network& net, const Projection& p, Emit&& emit) {
       }
       break;
     case ConnectivityRule::local: {
-      const Shape& a = p.from.is_input ? net.inputs[p.from.index].shape
-                                       : net.populations[p.from.index].shape;
+      const Shape& a = net.source_shape(p.from);
       const Shape& b = net.populations[p.to].shape;
       const int64_t k = p.kernel, r = k / 2;
       for (uint32_t y = 0; y < a.height; ++y)
@@ -101,8 +99,7 @@ void for_each_synapse(const Network& net, const Projection& p, Emit&& emit) {
       break;
     }
     case ConnectivityRule::conv: {
-      const Shape& a = p.from.is_input ? net.inputs[p.from.index].shape
-                                       : net.populations[p.from.index].shape;
+      const Shape& a = net.source_shape(p.from);
       const Shape& b = net.populations[p.to].shape;
       const ConvSpec& c = p.conv;
       const uint64_t n_w = uint64_t(b.channels) * a.channels * c.kernel_h * c.kernel_w;

@@ -69,7 +69,7 @@ class FunctionalSim {
     const Synapse* synapses = nullptr;
     std::vector<uint64_t> own_row;
     std::vector<Synapse> own_synapses;
-    std::vector<uint32_t> packed;  // non-empty (or `is_packed`): use it instead of synapses
+    std::vector<uint32_t> packed;  // when is_packed: used instead of synapses
     bool is_packed = false;
   };
   static void pack(Part& part, const SynapseTable& t);

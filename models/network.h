@@ -115,6 +115,9 @@ struct Network {
   uint32_t source_size(const Endpoint& e) const {
     return e.is_input ? inputs[e.index].size : populations[e.index].size;
   }
+  const Shape& source_shape(const Endpoint& e) const {
+    return e.is_input ? inputs[e.index].shape : populations[e.index].shape;
+  }
   const std::string& source_name(const Endpoint& e) const {
     return e.is_input ? inputs[e.index].name : populations[e.index].name;
   }

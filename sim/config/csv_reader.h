@@ -19,7 +19,6 @@ class CsvReader {
   bool next(std::vector<std::string>& cells);
   const std::string& line() const { return line_; }  // the raw line last read, without "\r"
   int line_number() const { return lineno_; }
-  const std::string& name() const { return name_; }
 
   [[noreturn]] void fail(const std::string& message) const;
   // Digits with an optional leading '-', nothing else, within [min, max].

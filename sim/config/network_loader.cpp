@@ -285,9 +285,15 @@ class NetworkLoader {
       v.fail(std::string("expected a list or the name of a .npy file of ") + what + ", got '" +
              io::printable(name) + "'");
     }
+    const std::string path = resolve(name);
+    n_.input_files.push_back(path);
+    return path;
+  }
+
+  // A file name from the network, relative to the network file's folder unless absolute.
+  std::string resolve(const std::string& name) const {
     std::filesystem::path path(name);
     if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
-    n_.input_files.push_back(path.string());
     return path.string();
   }
 
@@ -315,16 +321,15 @@ class NetworkLoader {
   }
 
   void read_csv(models::InputSource& src, const Value& v) {
-    std::filesystem::path path(v.as_string());
-    if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
+    const std::string path = resolve(v.as_string());
     std::string text;
     try {
-      text = yaml::read_text_file(path.string(), "a spike CSV file");
-      n_.input_files.push_back(path.string());
+      text = yaml::read_text_file(path, "a spike CSV file");
+      n_.input_files.push_back(path);
     } catch (const ConfigError& e) {
-      v.fail("cannot read spike file " + path.string() + ": " + e.message());
+      v.fail("cannot read spike file " + path + ": " + e.message());
     }
-    src.spikes = parse_spike_csv(text, path.string(), src.size);
+    src.spikes = parse_spike_csv(text, path, src.size);
   }
 
   // ---- projections -----------------------------------------------------------------------
@@ -562,8 +567,7 @@ class NetworkLoader {
     pair(r.req("kernel", "a kernel size or [height, width]"), 1, 255, c.kernel_h, c.kernel_w);
     if (r.has("stride")) pair(r.req("stride", ""), 1, 255, c.stride_y, c.stride_x);
     if (r.has("padding")) pair(r.req("padding", ""), 0, 255, c.pad_y, c.pad_x);
-    const auto& a = p.from.is_input ? n_.inputs[p.from.index].shape
-                                    : n_.populations[p.from.index].shape;
+    const auto& a = n_.source_shape(p.from);
     const auto& b = n_.populations[p.to].shape;
     if (!a.present() || !b.present()) {
       body.fail("conv needs a shape [height, width, channels] on both '" + n_.source_name(p.from) +
@@ -609,8 +613,7 @@ class NetworkLoader {
   void local(const Value& body, const Value& k, models::Projection& p) {
     p.kernel = uint32_t(k.as_uint(1, 63));
     if (p.kernel % 2 == 0) k.fail("expected an odd kernel size, got " + std::to_string(p.kernel));
-    const auto& a = p.from.is_input ? n_.inputs[p.from.index].shape
-                                    : n_.populations[p.from.index].shape;
+    const auto& a = n_.source_shape(p.from);
     const auto& b = n_.populations[p.to].shape;
     if (!a.present() || !b.present()) {
       body.fail("local connectivity needs a shape on both '" + n_.source_name(p.from) +

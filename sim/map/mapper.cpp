@@ -163,14 +163,10 @@ class Mapper {
         close(sl);
       }
     }
-    chunks_.clear();
-    pop_offset_.assign(n, 0);
+    flatten_chunks();
     std::vector<uint32_t> core_of_chunk;
-    for (uint32_t p = 0; p < n; ++p) {
-      pop_offset_[p] = uint32_t(chunks_.size());
-      for (auto& c : chunks_of_pop_[p]) chunks_.push_back(std::move(c));
+    for (uint32_t p = 0; p < n; ++p)
       core_of_chunk.insert(core_of_chunk.end(), cores_of_pop[p].begin(), cores_of_pop[p].end());
-    }
     Placement pl = empty_placement(Strategy::fill);
     pl.file = u.file;
     install(core_of_chunk, pl);
@@ -419,6 +415,13 @@ class Mapper {
   struct Units {
     std::vector<uint32_t> of, row, members;
   };
+  // A table whose source neurons can drive one axon each (TrueNorth-like source cores).
+  bool drives_one_axon(const models::SynapseTable& tab) const {
+    if (tab.from.is_input) return false;
+    const auto& f = chip_.core_types[type_for(tab.from.index)].synapse_format;
+    return models::layout_of(f).routes_per_neuron == 1;
+  }
+
   Units units(uint32_t p) const {
     Units u;
     const uint32_t size = net_.populations[p].size;
@@ -428,9 +431,7 @@ class Mapper {
       return x;
     };
     for (const auto& tab : ex_.tables) {
-      if (tab.to != p || tab.from.is_input) continue;
-      const auto& f = chip_.core_types[type_for(tab.from.index)].synapse_format;
-      if (models::layout_of(f).routes_per_neuron != 1) continue;
+      if (tab.to != p || !drives_one_axon(tab)) continue;
       if (parent.empty()) {
         parent.resize(size);
         for (uint32_t i = 0; i < size; ++i) parent[i] = i;
@@ -483,9 +484,7 @@ class Mapper {
     std::string source = "a source neuron";
     uint64_t most = 0;
     for (const auto& tab : ex_.tables) {
-      if (tab.to != p || tab.from.is_input) continue;
-      const auto& f = chip_.core_types[type_for(tab.from.index)].synapse_format;
-      if (models::layout_of(f).routes_per_neuron != 1) continue;
+      if (tab.to != p || !drives_one_axon(tab)) continue;
       for (size_t j = 0; j + 1 < tab.row.size(); ++j) {
         const uint64_t n = tab.row[j + 1] - tab.row[j];
         if (n > most && u.of[tab.synapses[tab.row[j]].post] == id) {
@@ -768,6 +767,12 @@ class Mapper {
       for (uint32_t p : sequence) slice_population(p, order);
       if (fan_out_holds()) break;
     }
+    flatten_chunks();
+  }
+
+  // Every population's chunks into chunks_, in population order (pop_offset_: each one's first).
+  void flatten_chunks() {
+    const uint32_t n = uint32_t(net_.populations.size());
     chunks_.clear();
     pop_offset_.assign(n, 0);
     for (uint32_t p = 0; p < n; ++p) {

@@ -46,6 +46,8 @@ PlacementQuality placement_quality(const config::ChipConfig& chip, const models:
                                    const models::ExpandedNetwork& ex, const Placement& pl) {
   PlacementQuality q;
   q.cores_used = pl.cores_used();
+  q.packets = pl.routes;  // counted by the mapper as it built the routing tables
+  q.hops = pl.route_hops;
   std::vector<uint64_t> load(uint64_t(chip.mesh.width) * chip.mesh.height * 4, 0);
   for (uint32_t c = 0; c < pl.cores.size(); ++c) {
     const auto& cm = pl.cores[c];
@@ -57,8 +59,6 @@ PlacementQuality placement_quality(const config::ChipConfig& chip, const models:
         const auto& src = chip.cores[pl.core_of[from.index][a.pre]];
         x = src.router_x, y = src.router_y;
       }
-      ++q.packets;
-      q.hops += uint64_t(std::abs(int64_t(dst.router_x) - x) + std::abs(int64_t(dst.router_y) - y));
       walk(chip, x, y, dst.router_x, dst.router_y, load);
     }
     if (cm.used() && cm.synapses > q.core_synapses) {
