@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <functional>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "models/loihi_lif_unit.h"
@@ -148,6 +149,26 @@ void compare_with_search(const config::ChipConfig& c, const Limits& lim,
   EXPECT_EQ(refused, 0);
 }
 
+// 1-2 populations of 2-5 neurons (from `make_pop`), an input of 1-4, 1-3 random projections of
+// probability `p`, with weights `weight` (unset: proj()'s).
+Network tiny_network(models::Rng& r, const std::function<models::Population(std::string, uint32_t)>& make_pop,
+                     double p, std::optional<models::IntRange> weight = std::nullopt) {
+  Network net;
+  const int n_pops = 1 + int(r.range(0, 1));
+  for (int q = 0; q < n_pops; ++q) net.populations.push_back(make_pop("p" + std::to_string(q), uint32_t(r.range(2, 5))));
+  net.inputs.push_back(models::InputSource{"in", uint32_t(r.range(1, 4)), {}, {}, false, 0, 0});
+  const int n_proj = 1 + int(r.range(0, 2));
+  const uint64_t seed = r.next();
+  for (int k = 0; k < n_proj; ++k) {
+    const bool from_input = r.range(0, 2) == 0;
+    const models::Endpoint from{from_input, from_input ? 0u : uint32_t(r.range(0, n_pops - 1))};
+    auto pr = proj(from, uint32_t(r.range(0, n_pops - 1)), ConnectivityRule::random, p, seed + k);
+    if (weight) pr.weight = *weight;
+    net.projections.push_back(pr);
+  }
+  return net;
+}
+
 }  // namespace
 
 TEST(MapperProperty, FindsAPlacementWheneverOneExists) {
@@ -155,17 +176,7 @@ TEST(MapperProperty, FindsAPlacementWheneverOneExists) {
   const auto c = chip(2, 2, 3, 32, 4, 3);
   const Limits lim{3, 4, 4, 3, 4, 6};
   compare_with_search(c, lim, [&](models::Rng& r) {
-    Network net;
-    const int n_pops = 1 + int(r.range(0, 1));
-    for (int p = 0; p < n_pops; ++p) net.populations.push_back(pop("p" + std::to_string(p), uint32_t(r.range(2, 5))));
-    net.inputs.push_back(models::InputSource{"in", uint32_t(r.range(1, 4)), {}, {}, false, 0, 0});
-    const int n_proj = 1 + int(r.range(0, 2));
-    const uint64_t seed = r.next();
-    for (int k = 0; k < n_proj; ++k) {
-      const bool from_input = r.range(0, 2) == 0;
-      const models::Endpoint from{from_input, from_input ? 0u : uint32_t(r.range(0, n_pops - 1))};
-      net.projections.push_back(proj(from, uint32_t(r.range(0, n_pops - 1)), ConnectivityRule::random, 0.6, seed + k));
-    }
+    const Network net = tiny_network(r, pop, 0.6);
     EXPECT_EQ(map::synapse_bits(c.core_types[0], models::expand(net).tables[0]), 10);
     return net;
   });
@@ -177,28 +188,16 @@ TEST(MapperProperty, TrueNorthFindsAPlacementWheneverOneExists) {
   const auto c = testkit::truenorth_chip(2, 2, 3, 4, "xy", 1e6, 4);
   Limits lim{3, UINT32_MAX, 4, 3, 4, 1};
   lim.one_route = true;
+  auto truenorth_pop = [](std::string name, uint32_t size) {
+    models::Population pp;
+    pp.name = std::move(name);
+    pp.size = size;
+    pp.model = "truenorth_lif";
+    pp.params.add("threshold", {1});
+    return pp;
+  };
   compare_with_search(c, lim, [&](models::Rng& r) {
-    Network net;
-    const int n_pops = 1 + int(r.range(0, 1));
-    for (int p = 0; p < n_pops; ++p) {
-      models::Population pp;
-      pp.name = "p" + std::to_string(p);
-      pp.size = uint32_t(r.range(2, 5));
-      pp.model = "truenorth_lif";
-      pp.params.add("threshold", {1});
-      net.populations.push_back(pp);
-    }
-    net.inputs.push_back(models::InputSource{"in", uint32_t(r.range(1, 4)), {}, {}, false, 0, 0});
-    const int n_proj = 1 + int(r.range(0, 2));
-    const uint64_t seed = r.next();
-    for (int k = 0; k < n_proj; ++k) {
-      const bool from_input = r.range(0, 2) == 0;
-      const models::Endpoint from{from_input, from_input ? 0u : uint32_t(r.range(0, n_pops - 1))};
-      auto pr = proj(from, uint32_t(r.range(0, n_pops - 1)), ConnectivityRule::random, 0.5, seed + k);
-      pr.weight = {1, 1};
-      net.projections.push_back(pr);
-    }
-    return net;
+    return tiny_network(r, truenorth_pop, 0.5, models::IntRange{1, 1});
   });
 }
 
