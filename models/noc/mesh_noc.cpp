@@ -49,6 +49,7 @@ MeshNoc::MeshNoc(const NocParams& p, Scheduler& scheduler) : p_(p), sched_(sched
     }
     for (int k = kMeshPorts; k < R.ports_; ++k) R.credits_[k] = p.buffer_flits;  // ejection
   }
+  build_gateways();
   for (uint32_t t = 0; t < terminals_.size(); ++t) {
     Terminal& T = terminals_[t];
     T.noc_ = this;
@@ -59,6 +60,71 @@ MeshNoc::MeshNoc(const NocParams& p, Scheduler& scheduler) : p_(p), sched_(sched
     T.credits_ = p.buffer_flits;
     T.returns_.reset(p.buffer_flits);
     T.inbox_.reset(p.buffer_flits);
+  }
+}
+
+uint32_t MeshNoc::chip_of_router(uint32_t r) const {
+  if (p_.chip_width == 0) return 0;
+  const uint32_t x = r % p_.width, y = r / p_.width;
+  return (y / p_.chip_height) * (p_.width / p_.chip_width) + x / p_.chip_width;
+}
+
+// One gateway per chip edge and direction that has a chip beyond it.
+void MeshNoc::build_gateways() {
+  const NocParams& p = p_;
+  if (p.chip_width == 0) return;
+  if (p.chip_height == 0 || p.width % p.chip_width || p.height % p.chip_height) {
+    throw std::invalid_argument("the mesh is not a whole grid of chips");
+  }
+  if (p.gateway_latency == 0 || p.gateway_cycles_per_flit == 0 || p.gateway_buffer_flits == 0) {
+    throw std::invalid_argument("gateway latency, cycles per flit and buffer must be >= 1");
+  }
+  const uint32_t gw = p.width / p.chip_width, gh = p.height / p.chip_height;
+  for (uint32_t cy = 0; cy < gh; ++cy) {
+    for (uint32_t cx = 0; cx < gw; ++cx) {
+      for (int d = 0; d < kMeshPorts; ++d) {
+        const bool has = d == kEast ? cx + 1 < gw : d == kWest ? cx > 0 : d == kNorth ? cy + 1 < gh : cy > 0;
+        if (!has) continue;
+        Gateway G;
+        G.noc_ = this;
+        G.dir_ = Dir(d);
+        G.from_chip_ = cy * gw + cx;
+        const uint32_t ncx = d == kEast ? cx + 1 : d == kWest ? cx - 1 : cx;
+        const uint32_t ncy = d == kNorth ? cy + 1 : d == kSouth ? cy - 1 : cy;
+        G.to_chip_ = ncy * gw + ncx;
+        const bool horizontal = d == kEast || d == kWest;
+        const uint32_t lanes = horizontal ? p.chip_height : p.chip_width;
+        const uint32_t gid = uint32_t(gateways_.size());
+        for (uint32_t k = 0; k < lanes; ++k) {
+          uint32_t x, y;
+          if (horizontal) {
+            x = d == kEast ? cx * p.chip_width + p.chip_width - 1 : cx * p.chip_width;
+            y = cy * p.chip_height + k;
+          } else {
+            x = cx * p.chip_width + k;
+            y = d == kNorth ? cy * p.chip_height + p.chip_height - 1 : cy * p.chip_height;
+          }
+          const uint32_t up = y * p.width + x;
+          const uint32_t down = d == kEast ? up + 1 : d == kWest ? up - 1
+                              : d == kNorth ? up + p.width : up - p.width;
+          G.up_.push_back(up);
+          G.down_.push_back(down);
+          Router& U = routers_[up];
+          U.gateway_out_[d] = int32_t(gid);
+          U.credits_[d] = p.gateway_buffer_flits;
+          U.returns_[d].reset(std::max(p.buffer_flits, p.gateway_buffer_flits));
+          Router& D = routers_[down];
+          D.gateway_in_[kOpposite[d]] = int32_t(gid);
+          D.in_latency_[kOpposite[d]] = p.gateway_latency;
+        }
+        G.lane_.resize(lanes);
+        G.returns_.resize(lanes);
+        for (auto& b : G.lane_) b.reset(p.gateway_buffer_flits);
+        for (auto& b : G.returns_) b.reset(p.buffer_flits);
+        G.credits_.assign(lanes, p.buffer_flits);
+        gateways_.push_back(std::move(G));
+      }
+    }
   }
 }
 
@@ -170,7 +236,12 @@ uint64_t Router::evaluate(uint64_t c) {
     if (in_[i].empty()) occupied_ &= ~(uint64_t{1} << i);
     // The freed slot's credit goes back over the link the flit came in on.
     const uint64_t back = c + in_latency_[i];
-    if (i < kMeshPorts) {
+    if (i < kMeshPorts && gateway_in_[i] >= 0) {
+      // Lane of this router on the gateway that feeds input i.
+      const bool horizontal = i == kEast || i == kWest;
+      const uint32_t lane = horizontal ? y_ % n.p_.chip_height : x_ % n.p_.chip_width;
+      n.gateways_[size_t(gateway_in_[i])].credit_return(lane, back);
+    } else if (i < kMeshPorts) {
       const uint32_t nb = i == kEast ? id_ + 1 : i == kWest ? id_ - 1
                         : i == kNorth ? id_ + n.p_.width : id_ - n.p_.width;
       n.routers_[nb].credit_return(kOpposite[i], back);
@@ -194,7 +265,15 @@ uint64_t Router::evaluate(uint64_t c) {
       locked_[o] = -1;
       out_of_input_[i] = -1;
     }
-    if (o < kMeshPorts) {
+    if (o < kMeshPorts && gateway_out_[o] >= 0) {
+      Gateway& G = n.gateways_[size_t(gateway_out_[o])];
+      const bool horizontal = o == kEast || o == kWest;
+      f.ready = c + n.p_.link_latency[o];
+      G.push(horizontal ? y_ % n.p_.chip_height : x_ % n.p_.chip_width, f);
+      n.sched_.wake(G, f.ready);
+      ++n.flit_hops_[o];
+      if (f.index == 0) ++n.packets_[f.packet].hops;
+    } else if (o < kMeshPorts) {
       const uint32_t nb = o == kEast ? id_ + 1 : o == kWest ? id_ - 1
                         : o == kNorth ? id_ + n.p_.width : id_ - n.p_.width;
       Router& R = n.routers_[nb];
@@ -238,6 +317,82 @@ uint64_t Router::evaluate(uint64_t c) {
     if (next == c + 1) break;
   }
   return next;
+}
+
+// ---- gateway ---------------------------------------------------------------------------
+
+void Gateway::push(uint32_t lane, const Flit& f) {
+  lane_[lane].push(f);
+  ++buffered_;
+}
+
+void Gateway::credit_return(uint32_t lane, uint64_t cycle) {
+  returns_[lane].push(cycle);
+  if (buffered_ > 0) noc_->sched_.wake(*this, cycle);
+}
+
+uint64_t Gateway::evaluate(uint64_t c) {
+  MeshNoc& n = *noc_;
+  const uint32_t L = lanes();
+  for (uint32_t k = 0; k < L; ++k) {
+    auto& r = returns_[k];
+    while (!r.empty() && r.front() <= c) {
+      r.pop();
+      ++credits_[k];
+    }
+  }
+  auto can_send = [&](uint32_t k) {
+    return !lane_[k].empty() && lane_[k].front().ready <= c && credits_[k] > 0;
+  };
+  if (buffered_ > 0 && next_free_ <= c) {
+    int pick = -1;
+    if (locked_ >= 0) {
+      if (can_send(uint32_t(locked_))) pick = locked_;
+    } else {
+      // Round robin among lanes whose front is a head flit: the first after the last granted.
+      for (uint32_t s = 1; s <= L && pick < 0; ++s) {
+        const uint32_t k = uint32_t((rr_ + int(s) + int(L)) % int(L));
+        if (can_send(k) && lane_[k].front().index == 0) pick = int(k);
+      }
+    }
+    if (pick >= 0) {
+      const uint32_t k = uint32_t(pick);
+      Flit f = lane_[k].front();
+      lane_[k].pop();
+      --buffered_;
+      // The freed lane slot's credit goes back over the on-chip link it came on.
+      n.routers_[up_[k]].credit_return(dir_, c + n.p_.link_latency[dir_]);
+      --credits_[k];
+      ++flits;
+      ++n.gateway_flits_;
+      if (f.index == 0) {
+        ++packets;
+        rr_ = pick;
+        if (f.length > 1) locked_ = pick;
+      }
+      if (f.index + 1 == f.length) locked_ = -1;
+      wait_cycles += c - f.ready;
+      f.ready = c + n.p_.gateway_latency + n.p_.pipeline_stages;
+      Router& D = n.routers_[down_[k]];
+      D.push(kOpposite[dir_], f);
+      n.sched_.wake(D, f.ready);
+      next_free_ = c + n.p_.gateway_cycles_per_flit;
+    }
+  }
+  if (buffered_ == 0) return kNever;
+  // Next cycle at which a flit could go: the link free, a front flit ready, a credit back.
+  uint64_t next = kNever;
+  for (uint32_t k = 0; k < L; ++k) {
+    if (locked_ >= 0 && int(k) != locked_) continue;
+    if (lane_[k].empty()) continue;
+    uint64_t t = std::max(lane_[k].front().ready, c + 1);
+    if (credits_[k] == 0) {
+      if (returns_[k].empty()) continue;  // the credit return wakes this gateway
+      t = std::max(t, returns_[k].front());
+    }
+    next = std::min(next, t);
+  }
+  return next == kNever ? kNever : std::max(next, next_free_);
 }
 
 // ---- terminal --------------------------------------------------------------------------
@@ -328,6 +483,13 @@ std::string MeshNoc::describe_stuck() const {
          << (i < kMeshPorts ? kDirName[i] : "local") << ": " << R.in_[i].size()
          << " flit(s), head of packet " << f.packet << " from terminal " << pk.src
          << " to terminal " << pk.dst << "\n";
+      ++shown;
+    }
+  }
+  for (const auto& G : gateways_) {
+    if (G.buffered_ > 0 && shown < 30) {
+      os << "gateway chip " << G.from_chip_ << " -> chip " << G.to_chip_ << " ("
+         << kDirName[G.dir_] << "): " << G.buffered_ << " flit(s)\n";
       ++shown;
     }
   }

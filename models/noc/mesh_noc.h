@@ -35,6 +35,16 @@ struct NocParams {
   uint32_t buffer_flits = 4;      // depth of every input buffer and terminal ejection buffer
   std::array<uint32_t, 5> link_latency{{1, 1, 1, 1, 1}};  // E, W, N, S, local (>= 1 each)
   Routing routing = Routing::xy;
+  // A system of chips: the mesh is a grid of chips of chip_width x chip_height routers each
+  // (0: one chip, no gateways). A flit that crosses a chip edge leaves its router's mesh output as
+  // usual (link_latency[d]) into that edge's gateway, which merges the edge's rows (east/west) or
+  // columns (north/south) onto one off-chip link: one flit per gateway_cycles_per_flit, arriving
+  // gateway_latency cycles later (+ P) at the router across the edge. Each lane (row or column)
+  // has its own gateway_buffer_flits buffer; credits cross the off-chip link back.
+  uint32_t chip_width = 0, chip_height = 0;
+  uint32_t gateway_latency = 1;          // >= 1
+  uint32_t gateway_cycles_per_flit = 1;  // >= 1
+  uint32_t gateway_buffer_flits = 4;     // >= 1
 };
 
 struct Flit {
@@ -57,6 +67,7 @@ struct Packet {
 };
 
 class MeshNoc;
+class Gateway;
 
 // Optional watcher of link activity (waveform tracing).
 class NocObserver {
@@ -132,6 +143,7 @@ class Router final : public Component {
  private:
   friend class MeshNoc;
   friend class Terminal;
+  friend class Gateway;
   int route(const Flit& f, uint64_t c) const;  // output port for a head flit
   void credit_return(int out, uint64_t cycle);
 
@@ -146,6 +158,8 @@ class Router final : public Component {
   std::vector<uint32_t> in_latency_;      // latency of the link feeding each input
   std::vector<int> out_of_input_;         // output a packet in progress holds, per input (-1)
   std::vector<uint64_t> requests_;        // scratch: inputs requesting each output
+  int32_t gateway_out_[kMeshPorts] = {-1, -1, -1, -1};  // gateway behind each mesh output
+  int32_t gateway_in_[kMeshPorts] = {-1, -1, -1, -1};   // gateway feeding each mesh input
   uint64_t buffered_ = 0;
   uint64_t occupied_ = 0;                 // inputs with flits (bit per port; ports <= 64)
   uint64_t returning_ = 0;                // outputs with pending credit returns
@@ -154,6 +168,38 @@ class Router final : public Component {
     ++buffered_;
     occupied_ |= uint64_t{1} << port;
   }
+};
+
+// The off-chip link of one chip edge in one direction (systems of chips, NocParams above).
+// Lanes are the edge's rows (east/west) or columns (north/south); a packet holds the link from
+// its head to its tail (packets are not interleaved), round robin among lanes between packets.
+class Gateway final : public Component {
+ public:
+  uint64_t evaluate(uint64_t c) override;
+
+  uint32_t from_chip() const { return from_chip_; }
+  uint32_t to_chip() const { return to_chip_; }
+  Dir dir() const { return dir_; }
+  uint32_t lanes() const { return uint32_t(lane_.size()); }
+  // Counters.
+  uint64_t flits = 0, packets = 0;
+  uint64_t wait_cycles = 0;  // summed over flits: cycles from ready in a lane to sent
+
+ private:
+  friend class MeshNoc;
+  friend class Router;
+  void push(uint32_t lane, const Flit& f);
+  void credit_return(uint32_t lane, uint64_t cycle);
+  MeshNoc* noc_ = nullptr;
+  uint32_t from_chip_ = 0, to_chip_ = 0;
+  Dir dir_ = kEast;
+  std::vector<uint32_t> up_, down_;     // per lane: router before and after the edge
+  std::vector<Ring<Flit>> lane_;
+  std::vector<uint32_t> credits_;       // per lane: free slots at the router after the edge
+  std::vector<Ring<uint64_t>> returns_;
+  uint64_t buffered_ = 0;
+  int locked_ = -1, rr_ = -1;
+  uint64_t next_free_ = 0;              // first cycle the link can take a flit
 };
 
 // A terminal: where a core (or the host) injects packets and receives them.
@@ -222,16 +268,25 @@ class MeshNoc {
   std::string describe_stuck() const;
 
   uint64_t flit_hops(int dir) const { return flit_hops_[dir]; }
+  // Systems of chips: the gateways, and the chip of a router (row-major over the chip grid).
+  const std::vector<Gateway>& gateways() const { return gateways_; }
+  Gateway& gateway(size_t g) { return gateways_[g]; }
+  uint32_t chip_of_router(uint32_t r) const;
+  uint64_t gateway_flits() const { return gateway_flits_; }
   NocObserver* observer = nullptr;
 
  private:
   friend class Router;
   friend class Terminal;
+  friend class Gateway;
   NocParams p_;
   Scheduler& sched_;
   std::vector<Router> routers_;
   std::vector<Terminal> terminals_;
+  std::vector<Gateway> gateways_;
   std::vector<Packet> packets_;
+  uint64_t gateway_flits_ = 0;
+  void build_gateways();
   uint64_t in_flight_ = 0;
   std::array<uint64_t, 4> flit_hops_{};
 };

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "models/neuron_model_registry.h"
+#include "sim/chip/chip_model.h"
 
 namespace neuromesh::app {
 
@@ -37,8 +38,32 @@ std::string describe_chip(const config::ChipConfig& c) {
     return fmt::format("{} cycles ({:.4g} ns)", cycles, double(cycles) * ns);
   };
 
-  line(fmt::format("chip      {} (family {}) from {}", c.name, c.family, c.file));
-  if (!c.description.empty()) line(fmt::format("          {}", c.description));
+  if (c.system.present) {
+    const auto& sys = c.system;
+    line(fmt::format("system    {} from {}", c.name, c.file));
+    if (!c.description.empty()) line(fmt::format("          {}", c.description));
+    line(fmt::format("chips     {} x {} = {} chips of {} (family {}) from {}", sys.width, sys.height,
+                     sys.chips(), sys.chip_name, c.family, sys.chip_file));
+    line(fmt::format("          each chip: {} x {} routers, {} cores; chip k holds cores chip[k].*",
+                     sys.chip_mesh_width, sys.chip_mesh_height, sys.cores_per_chip));
+    const auto& l = sys.link;
+    const double gbit = double(c.router.flit_bits) / (double(l.cycles_per_flit) * ns);
+    line(fmt::format("links     one gateway per chip edge and direction ({} in all), merging the "
+                     "edge's rows or columns:", [&] {
+                       uint64_t g = 2 * uint64_t(sys.width - 1) * sys.height + 2 * uint64_t(sys.height - 1) * sys.width;
+                       return g;
+                     }()));
+    line(fmt::format("          latency {}, one {}-bit flit per {} cycle(s) ({:.4g} Gbit/s), {} flits "
+                     "per lane, {:.4g} pJ/bit ({:.4g} pJ/flit)",
+                     cyc(l.latency_cycles), c.router.flit_bits, l.cycles_per_flit, gbit, l.buffer_flits,
+                     l.energy_pj_per_bit, chip::interchip_flit_pj(c)));
+    line(fmt::format("          source: {}", source_text(l.source)));
+    line(fmt::format("routing   {} dimension order over the whole system (across chips too)",
+                     c.router.routing));
+  } else {
+    line(fmt::format("chip      {} (family {}) from {}", c.name, c.family, c.file));
+    if (!c.description.empty()) line(fmt::format("          {}", c.description));
+  }
   if (c.clock.clockless) {
     line(fmt::format("clock     clockless; nominal cycle {:.4g} ns for latencies", ns));
   } else {
@@ -109,10 +134,13 @@ std::string describe_chip(const config::ChipConfig& c) {
   line(fmt::format("router    {} pipeline stage(s), {}-flit input buffers, {}-bit flits, routing {}",
                    r.pipeline_stages, r.input_buffer_flits, r.flit_bits, r.routing));
   switch (c.timing.model) {
-    case config::TimingModel::barrier:
-      line(fmt::format("timing    barrier-synchronised timesteps; barrier {}, {:.4g} pJ",
-                       cyc(c.timing.barrier.latency_cycles), c.timing.barrier.energy_pj));
+    case config::TimingModel::barrier: {
+      const config::OpCost b = chip::barrier_cost(c);
+      line(fmt::format("timing    barrier-synchronised timesteps; barrier {}, {:.4g} pJ{}",
+                       cyc(b.latency_cycles), b.energy_pj,
+                       c.system.present ? " (each chip's, then gather and release across the grid)" : ""));
       break;
+    }
     case config::TimingModel::fixed_tick:
       line(fmt::format("timing    fixed tick of {:.6g} ns", c.timing.tick_ns));
       break;
@@ -163,7 +191,7 @@ std::string describe_chip(const config::ChipConfig& c) {
   }
   line(fmt::format("          {:<30} {:>8.4g} mW {:<21} {}", "router static power",
                    r.static_power.mw, "", source_text(r.static_power.source)));
-  if (c.timing.model == config::TimingModel::barrier) fig("barrier", c.timing.barrier);
+  if (c.timing.model == config::TimingModel::barrier) fig("barrier", chip::barrier_cost(c));
   return o;
 }
 

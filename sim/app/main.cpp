@@ -128,8 +128,14 @@ int cmd_validate(const std::vector<std::string>& files) {
   for (const auto& f : files) {
     try {
       const auto chip = neuromesh::config::load_chip_config(f);
-      std::cout << fmt::format("{}: ok ({}, {} cores on a {}x{} mesh)\n", f, chip.name,
-                               chip.cores.size(), chip.mesh.width, chip.mesh.height);
+      if (chip.system.present) {
+        std::cout << fmt::format("{}: ok (system {}, {} chips of {} on a {}x{} grid, {} cores)\n", f,
+                                 chip.name, chip.system.chips(), chip.system.chip_name,
+                                 chip.system.width, chip.system.height, chip.cores.size());
+      } else {
+        std::cout << fmt::format("{}: ok ({}, {} cores on a {}x{} mesh)\n", f, chip.name,
+                                 chip.cores.size(), chip.mesh.width, chip.mesh.height);
+      }
     } catch (const neuromesh::config::ConfigError& e) {
       std::cerr << e.what() << "\n";
       status = kExitBadInput;
@@ -166,19 +172,19 @@ int sc_main(int argc, char** argv) {
   std::vector<std::string> validate_files;
   auto* validate = app.add_subcommand(
       "validate", "Check chip configs; report every file, exit 2 if any is invalid");
-  validate->add_option("chip", validate_files, "Chip config YAML files")->required();
+  validate->add_option("chip", validate_files, "Chip or system config YAML files")->required();
 
   std::string describe_file, describe_out;
   auto* describe = app.add_subcommand(
       "describe", "Summarise a chip: cores, neurons, synapses, memory, mesh, clock, figures");
-  describe->add_option("chip", describe_file, "Chip config YAML file")->required();
+  describe->add_option("chip", describe_file, "Chip or system config YAML file")->required();
   describe->add_option("--out", describe_out, "Also write the description to this file");
   std::vector<std::string> describe_sets, run_sets, map_sets, bench_sets, noc_sets;
   add_set_option(describe, describe_sets);
 
   neuromesh::app::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run a network on a chip; write spikes.csv and probes.csv");
-  run_cmd->add_option("--chip", run.chip, "Chip config YAML")->required();
+  run_cmd->add_option("--chip,--system", run.chip, "Chip or system config YAML")->required();
   run_cmd->add_option("--network", run.network, "Network YAML")->required();
   run_cmd->add_option("--steps", run.steps, "Timesteps to run")->required()->check(strict_uint)->check(
       CLI::Range(uint64_t{1}, uint64_t{1} << 40));
@@ -230,7 +236,7 @@ int sc_main(int argc, char** argv) {
   auto* calib_cmd = app.add_subcommand(
       "calibrate", "Analog chips: tune each used circuit's capmem codes toward its targets; write "
                    "calibration.csv (for run --calibration) and the spread before and after");
-  calib_cmd->add_option("--chip", calib.chip, "Chip config YAML")->required();
+  calib_cmd->add_option("--chip,--system", calib.chip, "Chip or system config YAML")->required();
   calib_cmd->add_option("--network", calib.network, "Network YAML (its neurons' parameters are the targets)")->required();
   calib_cmd->add_option("--out", calib.out, "Output directory (created if missing)")->required();
   calib_cmd->add_option("--strategy", calib.strategy, "Placement strategy")
@@ -241,7 +247,7 @@ int sc_main(int argc, char** argv) {
 
   neuromesh::app::MapOptions mapo;
   auto* map_cmd = app.add_subcommand("map", "Place a network on a chip and print the placement");
-  map_cmd->add_option("--chip", mapo.chip, "Chip config YAML")->required();
+  map_cmd->add_option("--chip,--system", mapo.chip, "Chip or system config YAML")->required();
   map_cmd->add_option("--network", mapo.network, "Network YAML")->required();
   auto* map_strategy = map_cmd->add_option("--strategy", mapo.strategy, "Placement strategy")
       ->check(CLI::IsMember(neuromesh::map::strategy_names()))
@@ -263,7 +269,7 @@ int sc_main(int argc, char** argv) {
   neuromesh::app::BenchOptions bench;
   auto* bench_cmd = app.add_subcommand(
       "bench", "Speed and memory of a cycle-accurate run (synaptic events/s, bytes/synapse)");
-  bench_cmd->add_option("--chip", bench.chip, "Chip config YAML")->required();
+  bench_cmd->add_option("--chip,--system", bench.chip, "Chip or system config YAML")->required();
   bench_cmd->add_option("--network", bench.network, "Network YAML")->required();
   bench_cmd->add_option("--steps", bench.steps, "Timesteps")->check(strict_uint)->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   bench_cmd->add_option("--kernel", bench.kernel, "Event kernel: systemc or calendar")
@@ -294,7 +300,7 @@ int sc_main(int argc, char** argv) {
   auto* sweep_cmd = app.add_subcommand(
       "sweep", "Run a network on variants of a chip (any config key, placement) and write one CSV "
                "row of latency and energy figures per variant");
-  sweep_cmd->add_option("--chip", sweep.chip, "Chip config YAML")->required();
+  sweep_cmd->add_option("--chip,--system", sweep.chip, "Chip or system config YAML")->required();
   sweep_cmd->add_option("--network", sweep.network, "Network YAML")->required();
   sweep_cmd->add_option("--steps", sweep.steps, "Timesteps per variant")
       ->check(strict_uint)->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));

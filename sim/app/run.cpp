@@ -226,14 +226,18 @@ void check_options(const RunOptions& o) {
 
 const std::vector<std::string> kCycleOutputs = {"report.json", "steps.csv", "cores.csv",
                                                 "links.csv", "report.html"};
+const std::vector<std::string> kSystemOutputs = {"chips.csv", "interchip_links.csv"};
 
 // Every output of the run, checked now: the folder and the trace are created and writable,
 // and none of them is an input (the chip config, the network or one of its spike files).
-void declare_outputs(io::OutputSet& out, const RunOptions& o) {
+void declare_outputs(io::OutputSet& out, const RunOptions& o, bool system) {
   std::vector<std::string> names = {"spikes.csv", "probes.csv"};
+  std::vector<std::string> stale;
   if (o.mode == "cycle") names.insert(names.end(), kCycleOutputs.begin(), kCycleOutputs.end());
-  out.add_folder(o.out, names, o.mode == "cycle" ? std::vector<std::string>{} : kCycleOutputs,
-                 "--out");
+  else stale = kCycleOutputs;
+  if (o.mode == "cycle" && system) names.insert(names.end(), kSystemOutputs.begin(), kSystemOutputs.end());
+  else stale.insert(stale.end(), kSystemOutputs.begin(), kSystemOutputs.end());
+  out.add_folder(o.out, names, stale, "--out");
   if (!o.trace.empty()) out.add(o.trace, "--trace");
 }
 
@@ -418,6 +422,10 @@ int finish_cycle(const RunOptions& o, const Loaded& l, const map::PlacementQuali
   out.write((dir / "steps.csv").string(), rep.steps_csv);
   out.write((dir / "cores.csv").string(), rep.cores_csv);
   out.write((dir / "links.csv").string(), rep.links_csv);
+  if (l.chip.system.present) {
+    out.write((dir / "chips.csv").string(), rep.chips_csv);
+    out.write((dir / "interchip_links.csv").string(), rep.interchip_links_csv);
+  }
   out.write((dir / "report.html").string(), rep.html);
   if (trace) out.write(o.trace, trace->text());
   out.commit();
@@ -429,8 +437,8 @@ int finish_cycle(const RunOptions& o, const Loaded& l, const map::PlacementQuali
       o.steps, l.net.name, l.chip.name, o.kernel, cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops,
       seconds, seconds > 0 ? double(ops) / seconds : 0.0);
   std::cout << fmt::format("wrote {0}/spikes.csv, {0}/probes.csv, {0}/report.json, "
-                           "{0}/report.html, {0}/steps.csv, {0}/cores.csv, {0}/links.csv\n",
-                           o.out);
+                           "{0}/report.html, {0}/steps.csv, {0}/cores.csv, {0}/links.csv{1}\n",
+                           o.out, l.chip.system.present ? fmt::format(", {0}/chips.csv, {0}/interchip_links.csv", o.out) : "");
   if (trace) {
     std::cout << fmt::format("wrote {} (steps {} to {})\n", o.trace, o.trace_first,
                              std::min(o.trace_last, o.steps) - 1);
@@ -466,11 +474,12 @@ int run_command(const RunOptions& o) {
   }
   refuse_if_too_big(estimate_run(l, o.mode, o.kernel, o.steps));
   std::vector<std::string> inputs = {o.chip, o.network};
+  if (l.chip.system.present) inputs.push_back(l.chip.system.chip_file);
   if (!o.placement.empty()) inputs.push_back(o.placement);
   if (!o.calibration.empty()) inputs.push_back(o.calibration);
   inputs.insert(inputs.end(), l.net.input_files.begin(), l.net.input_files.end());
   io::OutputSet out(inputs);
-  declare_outputs(out, o);
+  declare_outputs(out, o, l.chip.system.present);
   const uint64_t synapses = l.ex.total_synapses;
   // For the cycle mode's report, before the chip is built: it releases the synapse tables once
   // its memories hold them.

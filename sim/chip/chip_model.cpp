@@ -99,7 +99,26 @@ models::noc::NocParams noc_params(const config::ChipConfig& chip) {
     p.link_latency[d] = uint32_t(chip.router.hop[d].latency_cycles);
   }
   p.routing = models::noc::routing_from_string(chip.router.routing);
+  if (chip.system.present) {
+    p.chip_width = chip.system.chip_mesh_width;
+    p.chip_height = chip.system.chip_mesh_height;
+    p.gateway_latency = uint32_t(chip.system.link.latency_cycles);
+    p.gateway_cycles_per_flit = chip.system.link.cycles_per_flit;
+    p.gateway_buffer_flits = chip.system.link.buffer_flits;
+  }
   return p;
+}
+
+config::OpCost barrier_cost(const config::ChipConfig& chip) {
+  config::OpCost b = chip.timing.barrier;
+  if (!chip.system.present) return b;
+  const auto& sys = chip.system;
+  b.latency_cycles += 2 * uint64_t(sys.diameter()) * (sys.link.latency_cycles + sys.link.cycles_per_flit);
+  b.energy_pj = double(sys.chips()) * chip.timing.barrier.energy_pj +
+                2.0 * double(sys.chips() - 1) * interchip_flit_pj(chip);
+  b.source = chip.timing.barrier.source + "; across chips: 2 x diameter x (link latency + flit time), "
+             "2 (chips - 1) link messages (docs/systems.md)";
+  return b;
 }
 
 uint64_t fabric_latency_cycles(const config::ChipConfig& chip, int64_t src, uint32_t dst) {
@@ -139,6 +158,7 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
                      const models::AdexCalibration* calibration)
     : chip_(chip), net_(net), pl_(pl), sched_(sched) {
   analog_ = analog_clock(chip);
+  barrier_ = barrier_cost(chip);
   if (analog_.substeps_per_cycle) {
     for (uint32_t t = 0; t < chip.core_types.size(); ++t)
       setups_.push_back(analog_setup(chip, t, net.seed, calibration));
@@ -513,7 +533,7 @@ uint64_t ChipModel::barrier_cycles(uint64_t active) const {
   uint64_t cycles = 0;
   switch (chip_.timing.model) {
     case config::TimingModel::barrier:
-      cycles = chip_.timing.barrier.latency_cycles;
+      cycles = barrier_.latency_cycles;
       break;
     case config::TimingModel::fixed_tick:
       // The next step starts at the next tick boundary; a step that overruns its tick makes the
@@ -562,6 +582,8 @@ void ChipModel::count_step(StepRecord& rec) {
   }
   rec.flits_delivered = delivered - prev_delivered_;
   prev_delivered_ = delivered;
+  rec.interchip_flits = noc_->gateway_flits() - prev_interchip_;
+  prev_interchip_ = noc_->gateway_flits();
 }
 
 // Energy of the step: every event charged once, at the cost of the core type that did it.
@@ -579,7 +601,8 @@ double ChipModel::step_energy(StepRecord& rec) {
   }
   for (int d = 0; d < 4; ++d) pj += double(rec.hops_by_dir[d]) * chip_.router.hop[d].energy_pj;
   pj += double(rec.flits_delivered) * chip_.router.hop[int(config::Direction::local)].energy_pj;
-  if (chip_.timing.model == config::TimingModel::barrier) pj += chip_.timing.barrier.energy_pj;
+  pj += double(rec.interchip_flits) * interchip_flit_pj(chip_);
+  if (chip_.timing.model == config::TimingModel::barrier) pj += barrier_.energy_pj;
   return pj;
 }
 

@@ -69,6 +69,7 @@ struct StepRecord {
   uint64_t neuron_updates_active = 0, neuron_updates_inactive = 0, memory_reads = 0;
   uint64_t hops_by_dir[4] = {0, 0, 0, 0};  // flits that crossed an east/west/north/south link
   uint64_t flits_delivered = 0;            // flits ejected to cores (local links)
+  uint64_t interchip_flits = 0;            // systems: flits that crossed an inter-chip link
   double dynamic_pj = 0;                   // energy of this step's events (see sim/report/energy.h)
   double static_pj = 0;                    // static power x this step's duration
   double ns = 0;                           // duration
@@ -141,6 +142,15 @@ struct AnalogClock {
 AnalogClock analog_clock(const config::ChipConfig& chip);
 // Flits of one binary spike packet on the chip's NoC.
 uint16_t spike_flits(const config::ChipConfig& chip);
+// The barrier that closes a step of a barrier-timed chip or system. A system's barrier is every
+// chip's own barrier plus a gather and a release across the chip grid: one flit-sized message per
+// inter-chip link of a spanning tree each way (2 (chips - 1) messages), over the grid's diameter
+// each way (2 x diameter x (link latency + cycles per flit) cycles). docs/systems.md.
+config::OpCost barrier_cost(const config::ChipConfig& chip);
+// Energy of one flit crossing an inter-chip link.
+inline double interchip_flit_pj(const config::ChipConfig& chip) {
+  return chip.system.link.energy_pj_per_bit * double(chip.router.flit_bits);
+}
 // The router parameters of the chip's NoC.
 models::noc::NocParams noc_params(const config::ChipConfig& chip);
 // Zero-load latency in cycles of one spike packet from core `src` (-1: the host port) to core
@@ -280,6 +290,8 @@ class ChipModel {
   CoreCounters prev_;                      // chip-wide totals at the end of the last step
   uint64_t prev_hops_[4] = {0, 0, 0, 0};
   uint64_t prev_delivered_ = 0;
+  uint64_t prev_interchip_ = 0;
+  config::OpCost barrier_;   // barrier_cost(chip_)
   uint64_t tick_cycles_ = 0;
   uint64_t late_count_ = 0, late_in_step_ = 0;
   std::vector<LatePacket> late_;

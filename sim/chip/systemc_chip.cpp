@@ -117,6 +117,13 @@ SystemCChip::SystemCChip(const config::ChipConfig& chip, const models::Network& 
     procs_.push_back(std::make_unique<ComponentProcess>(name.c_str(), noc.router(r), period_));
     sched_.attach(noc.router(r), *procs_.back());
   }
+  for (size_t g = 0; g < noc.gateways().size(); ++g) {
+    auto& G = noc.gateway(g);
+    static const char* dir[4] = {"east", "west", "north", "south"};
+    const std::string name = "gateway_chip" + std::to_string(G.from_chip()) + "_" + dir[G.dir()];
+    procs_.push_back(std::make_unique<ComponentProcess>(name.c_str(), G, period_));
+    sched_.attach(G, *procs_.back());
+  }
   for (uint32_t t = 0; t < noc.terminals(); ++t) {
     const std::string name = t == noc.host_terminal() ? std::string("host_port")
                                                       : "ni_" + std::to_string(t);

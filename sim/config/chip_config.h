@@ -125,6 +125,37 @@ struct TimingConfig {
   double generator_max_mevents = 0;   // per generator, MEvent/s of hardware time
 };
 
+// The off-chip link of one chip edge, the same for every edge of a system (docs/systems.md).
+struct InterChipLinkConfig {
+  uint64_t latency_cycles = 1;      // in the chip's cycles, >= 1
+  uint32_t cycles_per_flit = 1;     // serialisation: one flit per this many cycles
+  uint32_t buffer_flits = 4;        // per lane (row or column of the edge)
+  double energy_pj_per_bit = 0;
+  std::string source;
+};
+
+// A system of identical chips on a grid (a board or a mesh of boards). The ChipConfig that holds
+// it is the whole system flattened: its mesh is the grid of chip meshes, its cores are every
+// chip's cores, chip-major (chip k holds cores [k * cores_per_chip, (k + 1) * cores_per_chip)),
+// named "chip[k].<name>".
+struct SystemConfig {
+  bool present = false;
+  std::string file, name, description;
+  std::string chip_file;               // the chip config it tiles
+  std::string chip_name;
+  uint32_t width = 1, height = 1;      // chips
+  uint32_t chip_mesh_width = 1, chip_mesh_height = 1;  // routers per chip
+  uint32_t cores_per_chip = 0;
+  InterChipLinkConfig link;
+  uint32_t chips() const { return width * height; }
+  uint32_t chip_of_core(uint32_t core) const { return present ? core / cores_per_chip : 0; }
+  uint32_t chip_of_router(uint32_t x, uint32_t y) const {
+    return present ? (y / chip_mesh_height) * width + x / chip_mesh_width : 0;
+  }
+  // Longest path across the chip grid, in inter-chip links.
+  uint32_t diameter() const { return width + height - 2; }
+};
+
 struct ChipConfig {
   std::string file;   // path it was loaded from
   std::string name;
@@ -136,6 +167,7 @@ struct ChipConfig {
   std::vector<CoreInstance> cores;
   RouterConfig router;
   TimingConfig timing;
+  SystemConfig system;   // present: this config is a system of chips (load_system_config)
 
   const CoreTypeConfig& type_of(const CoreInstance& c) const { return core_types[c.type]; }
 };
@@ -148,7 +180,8 @@ struct Override {
 // Parses "key=value"; returns false for text without '=' or with an empty key.
 bool parse_override(const std::string& text, Override* out);
 
-// Reads and validates a chip config. Throws ConfigError (sim/config/config_error.h) naming file,
+// Reads and validates a chip config, or a system config (a file whose top level has `system`:
+// load_system_config below). Throws ConfigError (sim/config/config_error.h) naming file,
 // line, column and key path on any problem. Overrides are applied to the YAML first and then
 // validated like the rest; an override whose path does not lead through existing mappings is an
 // error naming it.
@@ -156,5 +189,17 @@ ChipConfig load_chip_config(const std::string& path, const std::vector<Override>
 // Same, from text already in memory; `name` stands for the file in messages.
 ChipConfig parse_chip_config(const std::string& text, const std::string& name,
                              const std::vector<Override>& overrides = {});
+
+// Reads a system config (docs/systems.md): the chip config it references (a path relative to the
+// system file), tiled over the grid, as one flattened ChipConfig with `system` filled in.
+// Overrides apply to the system document. Errors are ConfigErrors like the chip loader's; errors
+// in the referenced chip config name that file.
+ChipConfig load_system_config(const std::string& path, const std::vector<Override>& overrides = {});
+ChipConfig parse_system_config(const std::string& text, const std::string& name,
+                               const std::vector<Override>& overrides = {});
+// Whether YAML text is a system config (its top level has `system`).
+bool is_system_text(const std::string& text, const std::string& name);
+// Tiles `chip` over a width x height grid (the flattening above).
+ChipConfig tile_chip(const ChipConfig& chip, uint32_t width, uint32_t height);
 
 }  // namespace neuromesh::config

@@ -484,8 +484,15 @@ ChipConfig parse_chip_config(const std::string& text, const std::string& name,
   return c;
 }
 
+bool is_system_text(const std::string& text, const std::string& name) {
+  const Value root = Value::parse(text, name, "a chip or system config");
+  return root.is_map() && root.node()["system"];
+}
+
 ChipConfig load_chip_config(const std::string& path, const std::vector<Override>& overrides) {
-  return parse_chip_config(yaml::read_text_file(path), path, overrides);
+  const std::string text = yaml::read_text_file(path);
+  if (is_system_text(text, path)) return parse_system_config(text, path, overrides);
+  return parse_chip_config(text, path, overrides);
 }
 
 }  // namespace neuromesh::config

@@ -850,9 +850,29 @@ class Mapper {
       const uint32_t type = type_index;  // a copy: lambdas cannot capture structured bindings (C++17)
       const size_t have = size_t(std::count_if(chip_.cores.begin(), chip_.cores.end(),
                                                [&](const auto& core) { return core.type == type; }));
-      detail += fmt::format("{}{} cores of type '{}' needed, the chip has {} (short by {})",
-                            detail.empty() ? "" : "; ", n, chip_.core_types[type].name, have,
+      detail += fmt::format("{}{} cores of type '{}' needed, the {} has {} (short by {})",
+                            detail.empty() ? "" : "; ", n, chip_.core_types[type].name,
+                            chip_.system.present ? "system" : "chip", have,
                             n > have ? n - have : 0);
+    }
+    // How many of these chips the slices need (every chip has the same cores).
+    const auto& sys = chip_.system;
+    const size_t chips_have = sys.present ? sys.chips() : 1;
+    size_t chips_need = 0;
+    for (const auto& [type_index, n] : need) {
+      const uint32_t type = type_index;
+      const size_t per_chip = size_t(std::count_if(chip_.cores.begin(), chip_.cores.end(),
+                                                   [&](const auto& core) { return core.type == type; })) /
+                              chips_have;
+      chips_need = std::max(chips_need, per_chip ? (n + per_chip - 1) / per_chip : SIZE_MAX);
+    }
+    if (chips_need != SIZE_MAX && chips_need > chips_have) {
+      const std::string chip_name = sys.present ? sys.chip_name : chip_.name;
+      detail += sys.present
+          ? fmt::format("; that is at least {} chips of '{}', the system has {}", chips_need,
+                        chip_name, chips_have)
+          : fmt::format("; that is at least {} chips of '{}': run it on a system of chips "
+                        "(--system, docs/systems.md)", chips_need, chip_name);
     }
     const auto& c = chunks_[placed];
     const auto& t = chip_.core_types[c.type];

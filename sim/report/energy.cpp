@@ -65,11 +65,24 @@ EnergyReport compute_energy(const chip::ChipModel& model, const std::vector<chip
     }
   }
   for (auto& d : dirs) e.categories.push_back(d);
+  if (chip.system.present) {
+    // Off-chip links: every flit a gateway sent, at the link's energy per bit.
+    Category x = named("interchip_flits");
+    x.source = chip.system.link.source;
+    const double per_flit = chip::interchip_flit_pj(chip);
+    for (const auto& g : noc.gateways()) {
+      e.gateway_pj.push_back(double(g.flits) * per_flit);
+      x.count += g.flits;
+      x.energy_pj += double(g.flits) * per_flit;
+    }
+    e.categories.push_back(x);
+  }
   if (chip.timing.model == config::TimingModel::barrier) {
+    const config::OpCost b = chip::barrier_cost(chip);
     Category bar = named("barriers");
     bar.count = steps.size();
-    bar.energy_pj = double(steps.size()) * chip.timing.barrier.energy_pj;
-    bar.source = chip.timing.barrier.source;
+    bar.energy_pj = double(steps.size()) * b.energy_pj;
+    bar.source = b.source;
     e.categories.push_back(bar);
   }
   for (const auto& c : e.categories) e.dynamic_pj += c.energy_pj;

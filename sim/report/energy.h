@@ -25,6 +25,7 @@ struct EnergyReport {
   double core_static_mw = 0, router_static_mw = 0;
   std::vector<double> core_pj;            // dynamic, by ChipConfig::cores index
   std::vector<double> router_pj;          // dynamic (link traversals), by router id
+  std::vector<double> gateway_pj;         // systems: dynamic, by gateway (MeshNoc::gateways())
   double time_ns = 0;
   double average_mw = 0;
   double peak_mw = 0;                     // over `window` consecutive steps

@@ -92,6 +92,72 @@ void analog_report(Json& j, const config::ChipConfig& chip, const chip::ChipMode
 
 }  // namespace
 
+// Systems of chips: the grid, the links, each chip's share and each inter-chip link's traffic.
+void system_report(Json& j, const config::ChipConfig& chip, chip::ChipModel& model,
+                   const EnergyReport& energy, uint64_t total_cycles) {
+  const auto& sys = chip.system;
+  const auto& noc = model.noc();
+  struct PerChip {
+    uint64_t cores = 0, neurons = 0, spikes = 0, out = 0, in = 0, ops = 0;
+    double pj = 0;
+  };
+  std::vector<PerChip> pc(sys.chips());
+  for (const auto& k : model.cores()) {
+    PerChip& p = pc[sys.chip_of_core(k->index)];
+    const auto& c = k->counters;
+    ++p.cores;
+    p.neurons += k->count;
+    p.spikes += c.spikes;
+    p.out += c.packets_out;
+    p.in += c.packets_in;
+    p.ops += c.synaptic_ops;
+    p.pj += energy.core_pj[k->index];
+  }
+  for (uint32_t r = 0; r < energy.router_pj.size(); ++r) {
+    pc[sys.chip_of_router(r % chip.mesh.width, r / chip.mesh.width)].pj += energy.router_pj[r];
+  }
+  double chip_static_mw = double(sys.chip_mesh_width * sys.chip_mesh_height) * chip.router.static_power.mw;
+  for (uint32_t i = 0; i < sys.cores_per_chip; ++i) chip_static_mw += chip.type_of(chip.cores[i]).costs.static_power.mw;
+  Json chips = Json::array();
+  for (uint32_t c = 0; c < sys.chips(); ++c) {
+    const PerChip& p = pc[c];
+    chips.push_back({{"chip", c}, {"grid", {c % sys.width, c / sys.width}}, {"cores_used", p.cores},
+                     {"neurons", p.neurons}, {"spikes", p.spikes}, {"packets_out", p.out},
+                     {"packets_in", p.in}, {"synaptic_ops", p.ops}, {"dynamic_pj", p.pj},
+                     {"static_mw", chip_static_mw}});
+  }
+  Json links = Json::array();
+  uint64_t flits = 0, packets = 0;
+  double pj = 0;
+  const auto& gws = noc.gateways();
+  for (size_t g = 0; g < gws.size(); ++g) {
+    const auto& G = gws[g];
+    flits += G.flits;
+    packets += G.packets;
+    pj += energy.gateway_pj[g];
+    links.push_back({{"from_chip", G.from_chip()}, {"to_chip", G.to_chip()},
+                     {"direction", kPortName[G.dir()]}, {"flits", G.flits}, {"packets", G.packets},
+                     {"utilization", total_cycles ? double(G.flits) * sys.link.cycles_per_flit / double(total_cycles) : 0.0},
+                     {"mean_wait_cycles", G.flits ? double(G.wait_cycles) / double(G.flits) : 0.0},
+                     {"energy_pj", energy.gateway_pj[g]}});
+  }
+  const config::OpCost barrier = chip::barrier_cost(chip);
+  j["system"] = {
+      {"name", sys.name}, {"file", sys.file},
+      {"chip", {{"name", sys.chip_name}, {"file", sys.chip_file}}},
+      {"grid", {sys.width, sys.height}}, {"chips", sys.chips()},
+      {"cores_per_chip", sys.cores_per_chip},
+      {"link", {{"latency_cycles", sys.link.latency_cycles}, {"cycles_per_flit", sys.link.cycles_per_flit},
+                {"buffer_flits", sys.link.buffer_flits}, {"energy_pj_per_bit", sys.link.energy_pj_per_bit},
+                {"source", sys.link.source}}},
+      {"barrier", {{"latency_cycles", barrier.latency_cycles}, {"energy_pj", barrier.energy_pj}}},
+      {"chips_used", size_t(std::count_if(pc.begin(), pc.end(), [](const PerChip& p) { return p.cores > 0; }))},
+      {"totals", {{"interchip_flits", flits}, {"interchip_packets", packets},
+                  {"interchip_energy_pj", pj}}},
+      {"per_chip", chips},
+      {"interchip_links", links}};
+}
+
 Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
                     const map::Placement& pl, chip::ChipModel& model,
                     const std::vector<chip::StepRecord>& steps, const RunInfo& info,
@@ -307,6 +373,7 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
     }
   }
   j["links"] = jl;
+  if (chip.system.present) system_report(j, chip, model, energy, total_cycles);
 
   Outputs out;
   out.json = j.dump(1) + "\n";
@@ -315,7 +382,9 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
                   "neuron_updates_active,neuron_updates_inactive,memory_reads,flit_hops,"
                   "dynamic_pj,static_pj,power_mw";
   const bool tick = chip.timing.model == config::TimingModel::fixed_tick;
-  s += tick ? ",slack_cycles,late_packets\n" : "\n";
+  const bool sys = chip.system.present;
+  s += tick ? ",slack_cycles,late_packets" : "";
+  s += sys ? ",interchip_flits\n" : "\n";
   for (const auto& r : steps) {
     s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", r.step,
                      r.start_cycle, r.cycles(), r.ns, r.neuron_update_cycles, r.noc_end,
@@ -323,7 +392,8 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
                      r.spikes, r.input_spikes, r.packets, r.synaptic_ops, r.neuron_updates_active,
                      r.neuron_updates_inactive, r.memory_reads, r.flit_hops, r.dynamic_pj,
                      r.static_pj, r.ns > 0 ? (r.dynamic_pj + r.static_pj) / r.ns : 0.0);
-    s += tick ? fmt::format(",{},{}\n", r.slack_cycles, r.late_packets) : "\n";
+    s += tick ? fmt::format(",{},{}", r.slack_cycles, r.late_packets) : "";
+    s += sys ? fmt::format(",{}\n", r.interchip_flits) : "\n";
   }
   out.steps_csv = s;
   s = "core,router_x,router_y,port,population,first,neurons,neuron_updates_active,"
@@ -351,6 +421,28 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
                      l["utilization"].get<double>());
   }
   out.links_csv = s;
+  if (sys) {
+    s = "chip,grid_x,grid_y,cores_used,neurons,spikes,packets_out,packets_in,synaptic_ops,"
+        "dynamic_pj,static_mw\n";
+    for (const auto& c : j["system"]["per_chip"]) {
+      s += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", c["chip"].get<uint32_t>(),
+                       c["grid"][0].get<uint32_t>(), c["grid"][1].get<uint32_t>(),
+                       c["cores_used"].get<uint64_t>(), c["neurons"].get<uint64_t>(),
+                       c["spikes"].get<uint64_t>(), c["packets_out"].get<uint64_t>(),
+                       c["packets_in"].get<uint64_t>(), c["synaptic_ops"].get<uint64_t>(),
+                       c["dynamic_pj"].get<double>(), c["static_mw"].get<double>());
+    }
+    out.chips_csv = s;
+    s = "from_chip,to_chip,direction,flits,packets,utilization,mean_wait_cycles,energy_pj\n";
+    for (const auto& l : j["system"]["interchip_links"]) {
+      s += fmt::format("{},{},{},{},{},{},{},{}\n", l["from_chip"].get<uint32_t>(),
+                       l["to_chip"].get<uint32_t>(), l["direction"].get<std::string>(),
+                       l["flits"].get<uint64_t>(), l["packets"].get<uint64_t>(),
+                       l["utilization"].get<double>(), l["mean_wait_cycles"].get<double>(),
+                       l["energy_pj"].get<double>());
+    }
+    out.interchip_links_csv = s;
+  }
   out.html = render_html(j, chip_summary);
   return out;
 }

@@ -37,6 +37,7 @@ struct RunInfo {
 
 struct Outputs {
   std::string json, steps_csv, cores_csv, links_csv, html;
+  std::string chips_csv, interchip_links_csv;   // systems of chips only
 };
 
 // `chip_summary` is the text of `neuromesh describe` (shown in the HTML with the sources).
