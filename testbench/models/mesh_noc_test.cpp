@@ -53,6 +53,30 @@ class NaiveNoc {
       if (y > 0) rt.credit[3] = p.buffer_flits;
       for (int k = 4; k < ports_[id]; ++k) rt.credit[k] = p.buffer_flits;
     }
+    // Gateways (systems of chips): one per (chip, direction) with a chip beyond that edge.
+    if (p.chip_width > 0) {
+      for (uint32_t id = 0; id < n; ++id)
+        for (int d = 0; d < 4; ++d) {
+          if (rt_has(id, d) && crosses(id, d)) {
+            const auto key = std::make_pair(chip_of(id), d);
+            if (!gw_index_.count(key)) {
+              gw_index_[key] = gw_.size();
+              G g;
+              g.dir = d;
+              const uint32_t lanes = d < 2 ? p.chip_height : p.chip_width;
+              g.lane.resize(lanes);
+              g.credit.assign(lanes, int(p.buffer_flits));
+              g.pending.resize(lanes);
+              g.up.resize(lanes);
+              g.last = int(lanes) - 1;
+              gw_.push_back(g);
+            }
+            G& g = gw_[gw_index_[key]];
+            g.up[lane_of(id, d)] = id;
+            r_[id].credit[d] = int(p.gateway_buffer_flits);
+          }
+        }
+    }
     const uint32_t terms = n * p.locals + (p.host_port ? 1 : 0);
     t_.resize(terms);
     for (auto& t : t_) t.credit = p.buffer_flits;
@@ -61,8 +85,9 @@ class NaiveNoc {
   }
 
   std::vector<Result> run() {
-    for (uint64_t c = 0; c < 100000; ++c) {
+    for (uint64_t c = 0; c < 400000; ++c) {
       for (uint32_t id = 0; id < r_.size(); ++id) tick_router(id, c);
+      for (auto& g : gw_) tick_gateway(g, c);
       for (uint32_t t = 0; t < t_.size(); ++t) tick_terminal(t, c);
       if (done()) return results_;
     }
@@ -102,6 +127,73 @@ class NaiveNoc {
     if (p_.host_port && id == 0 && port == 4 + int(p_.locals)) return p_.width * p_.height * p_.locals;
     return id * p_.locals + uint32_t(port - 4);
   }
+  struct G {
+    int dir = 0;
+    std::vector<std::deque<F>> lane;
+    std::vector<int> credit;
+    std::vector<std::vector<uint64_t>> pending;
+    std::vector<uint32_t> up;
+    int lock = -1, last = 0;
+    uint64_t busy_until = 0;
+  };
+  bool rt_has(uint32_t id, int d) const {
+    const uint32_t x = id % p_.width, y = id / p_.width;
+    return d == 0 ? x + 1 < p_.width : d == 1 ? x > 0 : d == 2 ? y + 1 < p_.height : y > 0;
+  }
+  uint32_t chip_of(uint32_t id) const {
+    const uint32_t x = id % p_.width, y = id / p_.width;
+    return (y / p_.chip_height) * (p_.width / p_.chip_width) + x / p_.chip_width;
+  }
+  bool crosses(uint32_t id, int d) const {
+    return p_.chip_width > 0 && chip_of(id) != chip_of(neighbour(id, d));
+  }
+  uint32_t lane_of(uint32_t id, int d) const {
+    return d < 2 ? (id / p_.width) % p_.chip_height : (id % p_.width) % p_.chip_width;
+  }
+  G& gateway_of(uint32_t id, int d) { return gw_[gw_index_.at({chip_of(id), d})]; }
+
+  void tick_gateway(G& g, uint64_t c) {
+    const int L = int(g.lane.size());
+    for (int k = 0; k < L; ++k) {
+      auto& pend = g.pending[size_t(k)];
+      for (auto it = pend.begin(); it != pend.end();) {
+        if (*it <= c) {
+          ++g.credit[size_t(k)];
+          it = pend.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    if (g.busy_until > c) return;
+    auto ok = [&](int k) {
+      return !g.lane[size_t(k)].empty() && g.lane[size_t(k)].front().ready <= c && g.credit[size_t(k)] > 0;
+    };
+    int w = -1;
+    if (g.lock >= 0) {
+      if (ok(g.lock)) w = g.lock;
+    } else {
+      for (int k = 1; k <= L && w < 0; ++k) {
+        const int q = (g.last + k) % L;
+        if (ok(q) && g.lane[size_t(q)].front().idx == 0) w = q;
+      }
+    }
+    if (w < 0) return;
+    F f = g.lane[size_t(w)].front();
+    g.lane[size_t(w)].pop_front();
+    const uint32_t up = g.up[size_t(w)];
+    r_[up].pending[g.dir].push_back(c + p_.link_latency[g.dir]);
+    --g.credit[size_t(w)];
+    if (f.idx == 0) {
+      g.last = w;
+      if (f.len > 1) g.lock = w;
+    }
+    if (f.idx + 1 == f.len) g.lock = -1;
+    f.ready = c + p_.gateway_latency + p_.pipeline_stages;
+    r_[neighbour(up, g.dir)].in[opposite(g.dir)].push_back(f);
+    g.busy_until = c + p_.gateway_cycles_per_flit;
+  }
+
   static int opposite(int d) { return d ^ 1; }  // E<->W, N<->S
   uint32_t neighbour(uint32_t id, int d) const {
     return d == 0 ? id + 1 : d == 1 ? id - 1 : d == 2 ? id + p_.width : id - p_.width;
@@ -156,16 +248,26 @@ class NaiveNoc {
       want[w] = -1;
       F f = rt.in[w].front();
       rt.in[w].pop_front();
-      const uint64_t back = c + latency_into(w);
-      if (w < 4) r_[neighbour(id, w)].pending[opposite(w)].push_back(back);
-      else t_[term_at(id, w)].pending.push_back(back);
+      if (w < 4 && crosses(id, w)) {
+        // Fed by the gateway of the chip across input w's edge: the credit crosses it back.
+        const uint32_t from = neighbour(id, w);
+        gateway_of(from, opposite(w)).pending[lane_of(from, opposite(w))].push_back(c + p_.gateway_latency);
+      } else {
+        const uint64_t back = c + latency_into(w);
+        if (w < 4) r_[neighbour(id, w)].pending[opposite(w)].push_back(back);
+        else t_[term_at(id, w)].pending.push_back(back);
+      }
       --rt.credit[o];
       if (f.idx == 0) {
         rt.last[o] = w;
         if (f.len > 1) rt.lock[o] = w;
       }
       if (f.idx + 1 == f.len) rt.lock[o] = -1;
-      if (o < 4) {
+      if (o < 4 && crosses(id, o)) {
+        if (f.idx == 0) ++results_[f.pkt].hops;
+        f.ready = c + p_.link_latency[o];
+        gateway_of(id, o).lane[lane_of(id, o)].push_back(f);
+      } else if (o < 4) {
         if (f.idx == 0) ++results_[f.pkt].hops;
         f.ready = c + p_.link_latency[o] + p_.pipeline_stages;
         r_[neighbour(id, o)].in[opposite(o)].push_back(f);
@@ -224,6 +326,8 @@ class NaiveNoc {
   std::vector<int> ports_;
   std::vector<R> r_;
   std::vector<T> t_;
+  std::vector<G> gw_;
+  std::map<std::pair<uint32_t, int>, size_t> gw_index_;
   std::vector<Result> results_;
 };
 
@@ -369,4 +473,161 @@ TEST(MeshNoc, WatchdogNamesWhereFlitsAreStuck) {
   EXPECT_NE(stuck.find("router ("), std::string::npos) << stuck;
   EXPECT_NE(stuck.find("to terminal 3"), std::string::npos) << stuck;
   EXPECT_NE(stuck.find("not consumed"), std::string::npos) << stuck;
+}
+
+// Systems of chips: the mesh split into chips whose edges are joined by gateways (one off-chip
+// link per chip edge and direction, NocParams). The naive model above has its own gateways,
+// written from the same stated rules; random chip grids, link speeds and buffers must agree.
+TEST(MeshNoc, GatewaysAgreeWithNaivePerCycleModelOnRandomSystems) {
+  uint64_t packets = 0, crossings = 0, waited = 0;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    Rng r(seed * 7919);
+    NocParams p;
+    p.chip_width = uint32_t(r.range(1, 3));
+    p.chip_height = uint32_t(r.range(1, 3));
+    p.width = p.chip_width * uint32_t(r.range(1, 3));
+    p.height = p.chip_height * uint32_t(r.range(1, 3));
+    p.locals = uint32_t(r.range(1, 2));
+    p.host_port = r.range(0, 1) == 1;
+    p.pipeline_stages = uint32_t(r.range(1, 2));
+    p.buffer_flits = uint32_t(r.range(1, 4));
+    for (auto& l : p.link_latency) l = uint32_t(r.range(1, 3));
+    p.routing = Routing(r.range(0, 2));
+    p.gateway_latency = uint32_t(r.range(1, 12));
+    p.gateway_cycles_per_flit = uint32_t(r.range(1, 6));
+    p.gateway_buffer_flits = uint32_t(r.range(1, 6));
+    const uint32_t terms = p.width * p.height * p.locals + (p.host_port ? 1 : 0);
+    std::vector<Traffic> traffic;
+    const int n = int(r.range(1, 250));
+    for (int k = 0; k < n; ++k) {
+      traffic.push_back({uint32_t(r.range(0, terms - 1)), uint32_t(r.range(0, terms - 1)),
+                         uint16_t(r.range(1, std::min<int64_t>(3, p.buffer_flits))),
+                         uint64_t(r.range(0, 150))});
+    }
+    std::stable_sort(traffic.begin(), traffic.end(),
+                     [](const Traffic& a, const Traffic& b) { return a.created < b.created; });
+    std::vector<uint32_t> service(terms);
+    for (auto& s : service) s = uint32_t(r.range(0, 3));
+    const auto naive = NaiveNoc(p, traffic, service).run();
+    const auto model = run_model(p, traffic, service);
+    ASSERT_EQ(naive.size(), model.size());
+    for (size_t k = 0; k < naive.size(); ++k) {
+      ASSERT_TRUE(naive[k] == model[k])
+          << "seed " << seed << " packet " << k << ": naive head " << naive[k].head_sent
+          << " delivered " << naive[k].delivered << " consumed " << naive[k].consumed << " hops "
+          << naive[k].hops << " vs model " << model[k].head_sent << " " << model[k].delivered
+          << " " << model[k].consumed << " " << model[k].hops;
+    }
+    // How much of the traffic crossed chips and queued at a gateway (the test must exercise both).
+    {
+      CalendarScheduler s2;
+      MeshNoc n2(p, s2);
+      std::vector<uint64_t> consumed(traffic.size(), kNever);
+      std::vector<std::unique_ptr<Sink>> sinks;
+      for (uint32_t t = 0; t < n2.terminals(); ++t) {
+        sinks.push_back(std::make_unique<Sink>(n2, s2, t, service[t], consumed));
+        n2.term(t).owner = sinks.back().get();
+      }
+      for (const auto& tr : traffic) n2.send(tr.src, tr.dst, tr.flits, tr.created);
+      s2.run();
+      uint64_t flits = 0;
+      for (const auto& g : n2.gateways()) {
+        crossings += g.flits;
+        waited += g.wait_cycles;
+        flits += g.flits;
+      }
+      EXPECT_EQ(flits, n2.gateway_flits());
+    }
+    packets += naive.size();
+  }
+  EXPECT_GT(packets, 5000u);
+  EXPECT_GT(crossings, 2000u);
+  EXPECT_GT(waited, 1000u);  // gateways really were contended
+}
+
+// Zero load across chip edges, closed form: every on-chip hop costs L_d + P as before; a hop
+// across a chip edge costs L_d (router to gateway) + the gateway latency + P.
+TEST(MeshNoc, GatewayZeroLoadLatencyIsTheClosedForm) {
+  NocParams p;
+  p.width = 6;
+  p.height = 4;
+  p.chip_width = 3;
+  p.chip_height = 2;
+  p.locals = 1;
+  p.pipeline_stages = 2;
+  p.buffer_flits = 3;
+  p.link_latency = {3, 4, 6, 7, 2};
+  p.gateway_latency = 50;
+  p.gateway_cycles_per_flit = 5;
+  const uint32_t terms = p.width * p.height;
+  for (uint32_t s = 0; s < terms; ++s)
+    for (uint32_t d = 0; d < terms; ++d)
+      for (uint16_t flits : {1, 3}) {
+        CalendarScheduler sched;
+        MeshNoc noc(p, sched);
+        const uint32_t id = noc.send(s, d, flits, 10);
+        sched.run();
+        const Packet& pk = noc.packet(id);
+        const int sx = int(s % p.width), sy = int(s / p.width), dx = int(d % p.width), dy = int(d / p.width);
+        const uint32_t h = uint32_t(std::abs(dx - sx) + std::abs(dy - sy));
+        const uint32_t links = uint32_t(std::max(0, dx - sx)) * 3 + uint32_t(std::max(0, sx - dx)) * 4 +
+                               uint32_t(std::max(0, dy - sy)) * 6 + uint32_t(std::max(0, sy - dy)) * 7;
+        // Chip edges crossed: chip columns and rows apart.
+        const uint32_t edges = uint32_t(std::abs(dx / 3 - sx / 3) + std::abs(dy / 2 - sy / 2));
+        // A multi-flit packet's tail follows its head by one gateway slot per flit.
+        const uint64_t tail = edges ? uint64_t(flits - 1) * 5 : uint64_t(flits - 1);
+        const uint64_t expected = 2 * 2 + (h + 1) * 2 + links + edges * 50 + tail;
+        ASSERT_EQ(pk.delivered - pk.head_sent, expected) << s << " -> " << d << " flits " << flits;
+        ASSERT_EQ(pk.hops, h);
+        uint64_t gflits = 0;
+        for (const auto& g : noc.gateways()) gflits += g.flits;
+        ASSERT_EQ(gflits, uint64_t(edges) * flits);
+      }
+}
+
+// Throughput: a stream of single-flit packets across one edge leaves the gateway one flit per
+// gateway_cycles_per_flit when the buffers cover the credit round trip (here 2 + 1 + 2 cycles
+// over 8 slots); with 4 slots and one cycle per flit the round trip limits it to 4 flits per 5.
+TEST(MeshNoc, GatewaySerialisesOneFlitPerSlot) {
+  for (uint32_t cpf : {1u, 3u, 8u}) {
+    NocParams p;
+    p.width = 2;
+    p.height = 1;
+    p.chip_width = 1;
+    p.chip_height = 1;
+    p.buffer_flits = 8;
+    p.gateway_latency = 2;
+    p.gateway_cycles_per_flit = cpf;
+    p.gateway_buffer_flits = 4;
+    CalendarScheduler sched;
+    MeshNoc noc(p, sched);
+    std::vector<uint64_t> consumed(40, kNever);
+    Sink sink(noc, sched, 1, 0, consumed);
+    noc.term(1).owner = &sink;
+    for (int k = 0; k < 40; ++k) noc.send(0, 1, 1, 0);
+    sched.run();
+    ASSERT_EQ(noc.in_flight(), 0u);
+    for (uint32_t k = 1; k < 40; ++k)
+      ASSERT_EQ(noc.packet(k).delivered - noc.packet(k - 1).delivered, uint64_t(std::max(cpf, 1u)))
+          << "cycles per flit " << cpf << " packet " << k;
+    EXPECT_EQ(noc.gateways().size(), 2u);  // one each way
+    EXPECT_EQ(noc.gateways()[0].flits, 40u);
+  }
+  // Credit-limited: 4 downstream slots, a 5-cycle round trip: 4 flits every 5 cycles.
+  NocParams p;
+  p.width = 2;
+  p.height = 1;
+  p.chip_width = 1;
+  p.chip_height = 1;
+  p.buffer_flits = 4;
+  p.gateway_latency = 2;
+  p.gateway_buffer_flits = 8;
+  CalendarScheduler sched;
+  MeshNoc noc(p, sched);
+  std::vector<uint64_t> consumed(41, kNever);
+  Sink sink(noc, sched, 1, 0, consumed);
+  noc.term(1).owner = &sink;
+  for (int k = 0; k < 41; ++k) noc.send(0, 1, 1, 0);
+  sched.run();
+  EXPECT_EQ(noc.packet(40).delivered - noc.packet(0).delivered, 50u);
 }
