@@ -832,6 +832,28 @@ class Mapper {
     }
     return order;
   }
+  // The locality strategy's distance: mesh hops, plus, in a system of chips, each chip edge on
+  // the way weighted as the on-chip hops its gateway costs in latency (so inter-chip traffic is
+  // minimised first).
+  uint64_t distance(uint32_t a, uint32_t b) const {
+    return hops(a, b) + chip_edges(chip_.cores[a].router_x, chip_.cores[a].router_y, b) * chip_edge_weight();
+  }
+  uint64_t distance_from_host(uint32_t b) const {
+    return hops_from_host(b) + chip_edges(0, 0, b) * chip_edge_weight();
+  }
+  uint64_t chip_edges(uint32_t x, uint32_t y, uint32_t b) const {
+    const auto& sys = chip_.system;
+    if (!sys.present) return 0;
+    const auto& d = chip_.cores[b];
+    return uint64_t(std::abs(int(x / sys.chip_mesh_width) - int(d.router_x / sys.chip_mesh_width)) +
+                    std::abs(int(y / sys.chip_mesh_height) - int(d.router_y / sys.chip_mesh_height)));
+  }
+  uint64_t chip_edge_weight() const {
+    const auto& sys = chip_.system;
+    if (!sys.present) return 0;
+    const uint64_t hop = chip_.router.pipeline_stages + std::max<uint64_t>(1, chip_.router.hop[0].latency_cycles);
+    return 1 + (sys.link.latency_cycles + sys.link.cycles_per_flit) / hop;
+  }
   uint32_t hops(uint32_t a, uint32_t b) const {
     const auto& x = chip_.cores[a];
     const auto& y = chip_.cores[b];
@@ -942,9 +964,9 @@ class Mapper {
       uint32_t best = UINT32_MAX;
       for (uint32_t c = 0; c < chip_.cores.size(); ++c) {
         if (taken[c] || chip_.cores[c].type != chunks_[k].type) continue;
-        uint64_t cost = from_host[k] * hops_from_host(c);
+        uint64_t cost = from_host[k] * distance_from_host(c);
         for (const auto& [other, n] : traffic[k]) {
-          if (core_of_chunk[other] != UINT32_MAX) cost += n * hops(core_of_chunk[other], c);
+          if (core_of_chunk[other] != UINT32_MAX) cost += n * distance(core_of_chunk[other], c);
         }
         if (cost < best_cost) best_cost = cost, best = c;
       }

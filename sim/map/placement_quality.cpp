@@ -75,6 +75,31 @@ PlacementQuality placement_quality(const config::ChipConfig& chip, const models:
     q.link_port = kPort[i % 4];
     q.link_packets = *top;
   }
+  if (chip.system.present) {
+    const auto& sys = chip.system;
+    std::vector<uint8_t> used(sys.chips(), 0);
+    for (uint32_t c = 0; c < pl.cores.size(); ++c)
+      if (pl.cores[c].used()) used[sys.chip_of_core(c)] = 1;
+    q.chips_used = uint32_t(std::count(used.begin(), used.end(), 1));
+    std::vector<uint64_t> gw(uint64_t(sys.chips()) * 4, 0);
+    for (uint64_t i = 0; i < load.size(); ++i) {
+      if (!load[i]) continue;
+      const uint32_t x = uint32_t((i / 4) % chip.mesh.width), y = uint32_t((i / 4) / chip.mesh.width);
+      const int d = int(i % 4);
+      const uint32_t nx = d == kEast ? x + 1 : d == kWest ? x - 1 : x;
+      const uint32_t ny = d == kNorth ? y + 1 : d == kSouth ? y - 1 : y;
+      const uint32_t from = sys.chip_of_router(x, y);
+      if (from == sys.chip_of_router(nx, ny)) continue;
+      q.interchip_crossings += load[i];
+      gw[uint64_t(from) * 4 + uint64_t(d)] += load[i];
+    }
+    const auto g = std::max_element(gw.begin(), gw.end());
+    if (g != gw.end() && *g > 0) {
+      q.gateway_chip = uint32_t((g - gw.begin()) / 4);
+      q.gateway_port = kPort[(g - gw.begin()) % 4];
+      q.gateway_packets = *g;
+    }
+  }
   // Lower bounds, per population on the type of core it sits on.
   for (uint32_t p = 0; p < net.populations.size(); ++p) {
     const auto& pop = net.populations[p];
@@ -128,6 +153,17 @@ std::string describe_quality(const config::ChipConfig& chip, const PlacementQual
     o += fmt::format("  most loaded link: router {},{} {} with {} of those packets ({} paths)\n",
                      q.link_x, q.link_y, q.link_port, q.link_packets,
                      chip.router.routing == "yx" ? "y-then-x" : "x-then-y");
+  }
+  if (chip.system.present) {
+    o += fmt::format("  chips used {} of {} (lower bound {}); {} inter-chip crossings of those packets",
+                     q.chips_used, chip.system.chips(),
+                     (q.bound + chip.system.cores_per_chip - 1) / chip.system.cores_per_chip,
+                     q.interchip_crossings);
+    if (q.gateway_packets) {
+      o += fmt::format("; busiest gateway: chip {} {} with {}", q.gateway_chip, q.gateway_port,
+                       q.gateway_packets);
+    }
+    o += "\n";
   }
   if (q.core_synapses) {
     o += fmt::format("  most loaded core: {} with {} synapses, {} packets in\n",

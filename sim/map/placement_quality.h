@@ -33,6 +33,13 @@ struct PlacementQuality {
   // of a population is an axon on at least one core), and the largest of the three per
   // population, summed.
   uint64_t bound_neurons = 0, bound_memory = 0, bound_fan_in = 0, bound = 0;
+  // Systems of chips: chips holding a used core, inter-chip crossings of those packets (a packet
+  // crossing two chip edges counts twice), and the busiest gateway (chip edge and direction).
+  uint32_t chips_used = 0;
+  uint64_t interchip_crossings = 0;
+  uint32_t gateway_chip = 0;
+  std::string gateway_port;
+  uint64_t gateway_packets = 0;
 };
 
 PlacementQuality placement_quality(const config::ChipConfig& chip, const models::Network& net,

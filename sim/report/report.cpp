@@ -206,6 +206,14 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
                                              {"by_neurons", q.bound_neurons},
                                              {"by_memory", q.bound_memory},
                                              {"by_fan_in", q.bound_fan_in}}}};
+    if (chip.system.present) {
+      j["placement"]["chips_used"] = q.chips_used;
+      j["placement"]["interchip_crossings_per_all_spike_step"] = q.interchip_crossings;
+      j["placement"]["busiest_gateway"] =
+          q.gateway_packets ? Json{{"chip", q.gateway_chip}, {"direction", q.gateway_port},
+                                   {"packets", q.gateway_packets}}
+                            : Json(nullptr);
+    }
   }
 
   // Per step.

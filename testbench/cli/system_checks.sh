@@ -152,6 +152,17 @@ PY
     "$nm" validate "$systems"/*.yaml >/dev/null || fail "shipped systems do not validate"
     "$nm" describe "$systems/hala_point.yaml" | grep -q "1152 chips" || fail "hala point describe"
     ;;
+  placement)
+    # A network that fits one chip stays on chip 0 under every strategy: no inter-chip traffic.
+    for st in fill locality connectivity; do
+      "$nm" map --system "$board" --network "$nets/bench_random.yaml" --strategy $st >"$tmp/m" 2>&1 || fail "map $st"
+      grep -q "chips used 1 of 4 (lower bound 1); 0 inter-chip crossings" "$tmp/m" || { cat "$tmp/m"; fail "$st left chip 0"; }
+    done
+    # board_chain needs 2 chips; the crossings the map predicts for one all-spike step are what
+    # the report's placement section says, and at least one gateway is named.
+    "$nm" map --system "$board" --network "$nets/board_chain.yaml" --strategy fill >"$tmp/m" 2>&1 || fail "map board_chain"
+    grep -Eq "chips used 2 of 4 \(lower bound 2\); [1-9][0-9]* inter-chip crossings.*busiest gateway: chip 0 east" "$tmp/m" || { cat "$tmp/m"; fail "board_chain placement"; }
+    ;;
   *) fail "unknown check $check" ;;
 esac
 echo "ok: $check"
