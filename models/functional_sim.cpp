@@ -6,30 +6,39 @@
 
 namespace neuromesh::models {
 
-FunctionalSim::FunctionalSim(const Network& net, const ExpandedNetwork& ex, uint32_t threads)
-    : net_(net), ex_(ex), pool_(threads) {
+FunctionalSim::FunctionalSim(const Network& net, const ExpandedNetwork& ex, uint32_t threads,
+                             const Share& share, SpikeExchange exchange)
+    : net_(net), ex_(ex), exchange_(std::move(exchange)), pool_(threads) {
   const uint32_t T = pool_.threads();
+  const bool partial = !share.neurons.empty();
   pops_.resize(net.populations.size());
   for (size_t p = 0; p < net.populations.size(); ++p) {
     const auto& pop = net.populations[p];
     const auto& model = NeuronModelRegistry::instance().get(pop.model);
     const auto* weights = p < ex.channel_weights.size() ? &ex.channel_weights[p] : nullptr;
     Pop& P = pops_[p];
+    uint32_t n = pop.size;
+    if (partial) {
+      P.owned = share.neurons.at(p);
+      P.local_of.assign(pop.size, -1);
+      for (uint32_t l = 0; l < P.owned.size(); ++l) P.local_of[P.owned[l]] = int32_t(l);
+      n = uint32_t(P.owned.size());
+    }
     P.bounds.resize(T + 1);
-    for (uint32_t k = 0; k <= T; ++k) P.bounds[k] = uint32_t(uint64_t(pop.size) * k / T);
+    for (uint32_t k = 0; k <= T; ++k) P.bounds[k] = uint32_t(uint64_t(n) * k / T);
     P.units.resize(T);
     for (uint32_t k = 0; k < T; ++k) {
       const uint32_t lo = P.bounds[k], hi = P.bounds[k + 1];
       if (lo == hi) continue;
       std::vector<uint32_t> neurons(hi - lo);
-      for (uint32_t i = lo; i < hi; ++i) neurons[i - lo] = i;
+      for (uint32_t i = lo; i < hi; ++i) neurons[i - lo] = partial ? P.owned[i] : i;
       NeuronSlice slice{&pop.params, uint32_t(p), std::move(neurons), net.seed, weights};
       P.units[k] = model.make(slice);
     }
     P.channels = model.channels;
-    P.dendrites = Dendrites(pop.size, model.channels);
-    P.a_in.assign(size_t(pop.size) * model.channels, 0);
-    P.flags.assign(pop.size, 0);
+    P.dendrites = Dendrites(n, model.channels);
+    P.a_in.assign(size_t(n) * model.channels, 0);
+    P.flags.assign(n, 0);
   }
   pop_out_.resize(net.populations.size());
   input_out_.resize(net.inputs.size());
@@ -39,21 +48,26 @@ FunctionalSim::FunctionalSim(const Network& net, const ExpandedNetwork& ex, uint
     const uint32_t d = pops_[t.to].dendrites.add_projection(t.max_delay, t.weight_exp);
     (t.from.is_input ? input_out_ : pop_out_)[t.from.index].push_back(Out{k, d});
     parts_[k].resize(T);
-    if (T == 1) {
+    if (T == 1 && !partial) {
       parts_[k][0].row = t.row.data();
       parts_[k][0].synapses = t.synapses.data();
       continue;
     }
-    // Split by target range, keeping each row's synapse order.
+    // Split by target range (of owned neurons, as local indices), keeping each row's synapse order.
     const auto& bounds = pops_[t.to].bounds;
+    const auto& local_of = pops_[t.to].local_of;
     const size_t n_pre = t.row.size() - 1;
     for (uint32_t part = 0; part < T; ++part) {
       Part& P = parts_[k][part];
       P.own_row.assign(n_pre + 1, 0);
       for (size_t j = 0; j < n_pre; ++j) {
         for (uint64_t s = t.row[j]; s < t.row[j + 1]; ++s) {
-          const uint32_t post = t.synapses[s].post;
-          if (post >= bounds[part] && post < bounds[part + 1]) P.own_synapses.push_back(t.synapses[s]);
+          Synapse y = t.synapses[s];
+          if (partial) {
+            if (local_of[y.post] < 0) continue;
+            y.post = uint32_t(local_of[y.post]);
+          }
+          if (y.post >= bounds[part] && y.post < bounds[part + 1]) P.own_synapses.push_back(y);
         }
         P.own_row[j + 1] = P.own_synapses.size();
       }
@@ -90,8 +104,9 @@ void FunctionalSim::pack(Part& part, const SynapseTable& t) {
 
 int64_t FunctionalSim::probe(uint32_t p, uint32_t var, uint32_t i) const {
   const Pop& P = pops_[p];
-  const size_t k = size_t(std::upper_bound(P.bounds.begin(), P.bounds.end(), i) - P.bounds.begin()) - 1;
-  return P.units[k]->probe(var, i - P.bounds[k]);
+  const uint32_t l = P.local_of.empty() ? i : uint32_t(P.local_of.at(i));
+  const size_t k = size_t(std::upper_bound(P.bounds.begin(), P.bounds.end(), l) - P.bounds.begin()) - 1;
+  return P.units[k]->probe(var, l - P.bounds[k]);
 }
 
 uint64_t FunctionalSim::deliver(const Out& o, uint32_t part, const std::vector<uint32_t>& pre,
@@ -143,6 +158,16 @@ uint64_t FunctionalSim::deliver(const Out& o, uint32_t part, const std::vector<u
 }
 
 void FunctionalSim::step() {
+  update();
+  if (exchange_) {
+    exchanged_.clear();
+    for (auto& p : pops_) exchanged_.push_back(&p.spiked);
+    exchange_(exchanged_);
+  }
+  deliver();
+}
+
+void FunctionalSim::update() {
   // 1. Neuron updates with the input arriving at t, each thread on its ranges.
   pool_.run([&](uint32_t k) {
     for (auto& p : pops_) {
@@ -155,10 +180,13 @@ void FunctionalSim::step() {
   for (auto& p : pops_) {
     p.spiked.clear();
     for (uint32_t i = 0; i < p.flags.size(); ++i)
-      if (p.flags[i] & kSpiked) p.spiked.push_back(i);
+      if (p.flags[i] & kSpiked) p.spiked.push_back(p.owned.empty() ? i : p.owned[i]);
     counters_.neuron_updates += p.flags.size();
     counters_.spikes += p.spiked.size();
   }
+}
+
+void FunctionalSim::deliver() {
   // 2. Input sources emit their spikes of step t.
   for (size_t k = 0; k < inputs_.size(); ++k) {
     inputs_[k].emit(t_, input_index_[k], input_payload_[k]);

@@ -22,6 +22,7 @@
 #include "sim/config/chip_config.h"
 #include "sim/config/config_error.h"
 #include "sim/config/yaml_reader.h"
+#include "sim/dist/ranks.h"
 #include "sim/io/output_set.h"
 #include "sim/report/compare.h"
 
@@ -158,11 +159,20 @@ int cmd_describe(const std::string& file, const std::string& out,
   return 0;
 }
 
-}  // namespace
 
-// The product's only sc_main: libsystemc's main() calls it (declared extern "C" by SystemC).
-extern "C" int sc_main(int argc, char** argv);
-int sc_main(int argc, char** argv) {
+// An error that ends the command. In a run spread over MPI ranks that already exchange data,
+// the other ranks would wait for this one for ever: the whole run is aborted with the status.
+int fail(int status, const std::string& text) {
+  auto& ranks = neuromesh::dist::Ranks::world();
+  if (ranks.distributed() && ranks.lockstep) {
+    ranks.print_error(text);
+    ranks.abort(status);
+  }
+  std::cerr << text << "\n";
+  return status;
+}
+
+int cli_main(int argc, char** argv) {
   CLI::App app{"neuromesh: cycle-accurate neuromorphic chip emulator"};
   app.require_subcommand(1);
   // Every option's --help line shows its default (subcommands inherit this).
@@ -333,6 +343,11 @@ int sc_main(int argc, char** argv) {
   }
 
   try {
+    if (neuromesh::dist::Ranks::world().distributed() && !*run_cmd) {
+      throw neuromesh::map::MapError(fmt::format(
+          "only 'neuromesh run' spreads over MPI ranks; run '{}' without mpirun",
+          app.get_subcommands().front()->get_name()));
+    }
     if (*validate) return cmd_validate(validate_files);
     if (*calib_cmd) {
       calib.overrides = to_overrides(calib_sets);
@@ -387,18 +402,32 @@ int sc_main(int argc, char** argv) {
       }
       return neuromesh::app::map_command(mapo);
     }
+  } catch (const neuromesh::dist::QuietExit& e) {
+    return e.status;
   } catch (const neuromesh::config::ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return kExitBadInput;
+    return fail(kExitBadInput, e.what());
   } catch (const neuromesh::map::MapError& e) {
-    std::cerr << "neuromesh: error: " << e.what() << "\n";
-    return kExitBadInput;
+    return fail(kExitBadInput, std::string("neuromesh: error: ") + e.what());
   } catch (const neuromesh::io::OutputError& e) {
-    std::cerr << "neuromesh: error: " << e.what() << "\n";
-    return kExitBadInput;
+    return fail(kExitBadInput, std::string("neuromesh: error: ") + e.what());
   } catch (const std::exception& e) {
-    std::cerr << "neuromesh: error: " << e.what() << "\n";
-    return kExitFailure;
+    return fail(kExitFailure, std::string("neuromesh: error: ") + e.what());
   }
   return kExitBadInput;
+}
+
+}  // namespace
+
+// The product's only sc_main: libsystemc's main() calls it (declared extern "C" by SystemC).
+extern "C" int sc_main(int argc, char** argv);
+int sc_main(int argc, char** argv) {
+  try {
+    neuromesh::dist::Ranks::init(argc, argv);
+  } catch (const std::exception& e) {
+    if (neuromesh::dist::Ranks::world().rank() == 0) std::cerr << "neuromesh: error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  const int status = cli_main(argc, argv);
+  neuromesh::dist::Ranks::finalize();
+  return status;
 }

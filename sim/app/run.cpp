@@ -25,6 +25,8 @@
 #include "sim/chip/systemc_chip.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/network_config.h"
+#include "sim/dist/partition.h"
+#include "sim/dist/ranks.h"
 #include "sim/io/output_set.h"
 #include "sim/map/mapper.h"
 #include "sim/map/placement_quality.h"
@@ -49,18 +51,22 @@ class Simulation {
   // Continuous time: the integration substep of each spike of spiked(p).
   virtual const std::vector<uint64_t>& spike_substeps(uint32_t p) const = 0;
   virtual int64_t probe(uint32_t p, uint32_t var, uint32_t i) const = 0;
-  // Functional modes: what was computed.
+  // Whether this process computes neuron i of population p (a run spread over MPI ranks).
+  virtual bool owns(uint32_t, uint32_t) const { return true; }
+  // Functional modes: what was computed (by this process).
   virtual models::FunctionalCounters counters() const { return {}; }
 };
 
 class Functional final : public Simulation {
  public:
-  Functional(const models::Network& n, const models::ExpandedNetwork& ex, uint32_t threads)
-      : sim(n, ex, threads) {}
+  Functional(const models::Network& n, const models::ExpandedNetwork& ex, uint32_t threads,
+             const models::Share& share = {}, models::SpikeExchange exchange = nullptr)
+      : sim(n, ex, threads, share, std::move(exchange)) {}
   void step() override { sim.step(); }
   const std::vector<uint32_t>& spiked(uint32_t p) const override { return sim.spiked(p); }
   const std::vector<uint64_t>& spike_substeps(uint32_t) const override { return none_; }
   int64_t probe(uint32_t p, uint32_t var, uint32_t i) const override { return sim.probe(p, var, i); }
+  bool owns(uint32_t p, uint32_t i) const override { return sim.owns(p, i); }
   models::FunctionalCounters counters() const override { return sim.counters(); }
   models::FunctionalSim sim;
 
@@ -241,6 +247,37 @@ void declare_outputs(io::OutputSet& out, const RunOptions& o, bool system) {
   if (!o.trace.empty()) out.add(o.trace, "--trace");
 }
 
+// Between a step's neuron updates and its deliveries, every rank's spikes to every rank: each
+// rank's per-population lists (count, then neurons) gathered in rank order, then merged.
+models::SpikeExchange spike_exchange() {
+  struct Buffers {
+    std::vector<uint32_t> mine, all;
+    std::vector<int> counts;
+  };
+  auto b = std::make_shared<Buffers>();
+  return [b](std::vector<std::vector<uint32_t>*>& spiked) {
+    b->mine.clear();
+    for (const auto* s : spiked) {
+      b->mine.push_back(uint32_t(s->size()));
+      b->mine.insert(b->mine.end(), s->begin(), s->end());
+    }
+    dist::Ranks::world().all_gather(b->mine, b->all, b->counts);
+    for (auto* s : spiked) s->clear();
+    size_t at = 0;
+    for (int count : b->counts) {
+      const size_t end = at + size_t(count);
+      for (auto* s : spiked) {
+        const uint32_t n = b->all[at++];
+        s->insert(s->end(), b->all.begin() + long(at), b->all.begin() + long(at + n));
+        at += n;
+      }
+      if (at != end) throw std::runtime_error("spike exchange: a rank sent a malformed list");
+    }
+    for (auto* s : spiked)
+      if (!std::is_sorted(s->begin(), s->end())) std::sort(s->begin(), s->end());
+  };
+}
+
 std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycle** cycle,
                                             std::unique_ptr<chip::ChipTrace>& trace,
                                             std::unique_ptr<chip::RtlNeuronBackend>& rtl) {
@@ -253,8 +290,20 @@ std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycl
       }
       return std::make_unique<FunctionalAnalog>(l, cal);
     }
-    const uint32_t threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-    return std::make_unique<Functional>(l.net, l.ex, threads);
+    // Ranks on one machine share its cores.
+    const auto& ranks = dist::Ranks::world();
+    const uint32_t threads =
+        o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency() / uint32_t(ranks.local_size()));
+    if (!ranks.distributed()) return std::make_unique<Functional>(l.net, l.ex, threads);
+    const dist::Partition part = dist::partition_chips(l.chip, l.placement, uint32_t(ranks.size()));
+    const models::Share share = dist::share_of(l.chip, l.placement, part, uint32_t(ranks.rank()));
+    auto f = std::make_unique<Functional>(l.net, l.ex, threads, share, spike_exchange());
+    // This rank's simulator holds its own copy of the synapses that end on its neurons.
+    for (auto& t : l.ex.tables) {
+      std::vector<models::Synapse>().swap(t.synapses);
+      std::vector<uint64_t>().swap(t.row);
+    }
+    return f;
   }
   std::unique_ptr<Cycle> c;
   if (o.kernel == "systemc") c = std::make_unique<CycleSystemC>(l, cal);
@@ -341,12 +390,17 @@ std::vector<report::Trace> trace_slots(const models::Network& net, bool analog) 
   return t;
 }
 
+// Only rank 0 writes (every rank has every spike after the exchange; probed values come from
+// the rank that owns each neuron).
 double simulate(const RunOptions& o, const config::ChipConfig& chip, const models::Network& net,
                 Simulation& sim, io::OutputSet& out, std::vector<report::Trace>& traces) {
   const auto& registry = models::NeuronModelRegistry::instance();
   const std::filesystem::path dir(o.out);
-  Stream spikes(out.open((dir / "spikes.csv").string()));
-  Stream probes(out.open((dir / "probes.csv").string()));
+  auto& ranks = dist::Ranks::world();
+  const bool writer = ranks.rank() == 0;
+  Stream spikes(writer ? out.open((dir / "spikes.csv").string()) : nullptr);
+  Stream probes(writer ? out.open((dir / "probes.csv").string()) : nullptr);
+  std::vector<int64_t> probed;
   const TimeBase tb = time_base(chip);
   traces = trace_slots(net, tb.analog);
   std::vector<uint32_t> trace_pop;
@@ -358,9 +412,18 @@ double simulate(const RunOptions& o, const config::ChipConfig& chip, const model
   fmt::format_to(std::back_inserter(probes.buf()), tb.analog ? "time_ms,population,neuron,variable,value\n"
                                                              : "step,population,neuron,variable,value\n");
   const auto start = std::chrono::steady_clock::now();
-  Progress progress("step", o.steps, o.progress);
+  Progress progress("step", o.steps, writer ? o.progress : ProgressMode::never);
+  ranks.lockstep = ranks.distributed();
   for (uint64_t t = 0; t < o.steps; ++t) {
     sim.step();
+    // Every probed value, in the order they are written.
+    probed.clear();
+    for (const auto& pr : net.probes)
+      for (uint32_t i : pr.neurons)
+        for (uint32_t var : pr.variables)
+          probed.push_back(sim.owns(pr.population, i) ? sim.probe(pr.population, var, i) : 0);
+    ranks.sum(probed);
+    if (!writer) continue;
     if (tb.analog) {
       // In time order across populations, so that the rows do not depend on the window length.
       std::vector<std::tuple<uint64_t, uint32_t, uint32_t>> all;
@@ -381,6 +444,7 @@ double simulate(const RunOptions& o, const config::ChipConfig& chip, const model
     }
     // Analog probes are sampled at the end of each window.
     const std::string when = tb.analog ? tb.ms((t + 1) * tb.window_substeps) : std::to_string(t);
+    size_t next = 0;
     for (const auto& pr : net.probes) {
       const std::string& name = net.populations[pr.population].name;
       const auto& model = registry.get(net.populations[pr.population].model);
@@ -388,7 +452,7 @@ double simulate(const RunOptions& o, const config::ChipConfig& chip, const model
         for (uint32_t var : pr.variables) {
           fmt::format_to(std::back_inserter(probes.buf()), "{},{},{},{},{}\n", when, name, i,
                          model.probes[var],
-                         fixed_point(sim.probe(pr.population, var, i), model.probe_decimals));
+                         fixed_point(probed[next++], model.probe_decimals));
         }
       }
     }
@@ -400,9 +464,11 @@ double simulate(const RunOptions& o, const config::ChipConfig& chip, const model
     probes.maybe_flush();
     progress.update(t + 1);
   }
-  spikes.flush();
-  probes.flush();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (writer) {
+    spikes.flush();
+    probes.flush();
+  }
+  return ranks.max(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
 // The cycle mode's reports and trace, into their staging files; returns the exit status.
@@ -461,7 +527,16 @@ int finish_cycle(const RunOptions& o, const Loaded& l, const map::PlacementQuali
 
 int run_command(const RunOptions& o) {
   check_options(o);
+  auto& ranks = dist::Ranks::world();
+  if (ranks.distributed() && o.mode == "cycle") {
+    throw map::MapError(fmt::format(
+        "--mode cycle runs in one process: across {} MPI ranks only the functional mode is "
+        "spread (run the cycle mode without mpirun; docs/systems.md)", ranks.size()));
+  }
   Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides, o.placement);
+  if (ranks.distributed() && chip::analog_clock(l.chip).substeps_per_cycle) {
+    throw map::MapError("the functional mode of an analog chip (" + l.chip.name + ") runs in one process, not over MPI ranks");
+  }
   if (o.neuron_backend == "rtl" && chip::analog_clock(l.chip).substeps_per_cycle) {
     throw map::MapError("--neuron-backend rtl: there is no RTL unit of an analog neuron (" + l.chip.name +
                         " is an analog chip); the RTL backend runs Loihi-style LIF cores");
@@ -479,7 +554,23 @@ int run_command(const RunOptions& o) {
   if (!o.calibration.empty()) inputs.push_back(o.calibration);
   inputs.insert(inputs.end(), l.net.input_files.begin(), l.net.input_files.end());
   io::OutputSet out(inputs);
-  declare_outputs(out, o, l.chip.system.present);
+  if (!ranks.distributed()) {
+    declare_outputs(out, o, l.chip.system.present);
+  } else {
+    // Rank 0 writes every output; the others learn whether it can before anyone starts.
+    std::exception_ptr error;
+    if (ranks.rank() == 0) {
+      try {
+        declare_outputs(out, o, l.chip.system.present);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    if (ranks.max(error ? 1 : 0)) {
+      if (error) std::rethrow_exception(error);
+      throw dist::QuietExit(2);
+    }
+  }
   const uint64_t synapses = l.ex.total_synapses;
   // For the cycle mode's report, before the chip is built: it releases the synapse tables once
   // its memories hold them.
@@ -495,14 +586,22 @@ int run_command(const RunOptions& o) {
   std::vector<report::Trace> traces;
   const double seconds = simulate(o, l.chip, l.net, *sim, out, traces);
   if (cycle) return finish_cycle(o, l, quality, *cycle, trace.get(), synapses, seconds, out, std::move(traces));
-  out.commit();
-  const models::FunctionalCounters c = sim->counters();
+  models::FunctionalCounters c = sim->counters();
+  std::vector<uint64_t> work = {c.spikes, c.synaptic_ops, c.neuron_updates};
+  ranks.sum(work);
+  c.spikes = work[0], c.synaptic_ops = work[1], c.neuron_updates = work[2];
+  if (ranks.rank() == 0) out.commit();
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const double peak_mib = ranks.max(double(u.ru_maxrss) / 1024.0);
   std::cout << fmt::format(
-      "ran {} steps of '{}' on '{}' (functional mode): {} spikes, {} input spikes, {} synaptic "
-      "ops, {} neuron updates; {} cores used; {:.3f} s ({:.3g} synaptic ops/s)\n",
-      o.steps, l.net.name, l.chip.name, c.spikes, c.input_spikes, c.synaptic_ops,
-      c.neuron_updates, l.placement.cores_used(), seconds,
-      seconds > 0 ? double(c.synaptic_ops) / seconds : 0.0);
+      "ran {} steps of '{}' on '{}' (functional mode{}): {} spikes, {} input spikes, {} synaptic "
+      "ops, {} neuron updates; {} cores used; {:.3f} s ({:.3g} synaptic ops/s); peak RSS {:.0f} MiB{}\n",
+      o.steps, l.net.name, l.chip.name,
+      ranks.distributed() ? fmt::format(", {} MPI ranks", ranks.size()) : std::string(), c.spikes,
+      c.input_spikes, c.synaptic_ops, c.neuron_updates, l.placement.cores_used(), seconds,
+      seconds > 0 ? double(c.synaptic_ops) / seconds : 0.0, peak_mib,
+      ranks.distributed() ? " (largest rank)" : "");
   std::cout << fmt::format("wrote {0}/spikes.csv and {0}/probes.csv\n", o.out);
   return 0;
 }

@@ -3,7 +3,9 @@
 // neuron), and the per-neuron LIF step. Many random networks; zero mismatches in spikes, u, v.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <tuple>
 
 #include "models/connectivity.h"
@@ -266,4 +268,108 @@ TEST(FunctionalSim, TrueNorthNetworksGiveTheSameResultsOnAnyNumberOfThreads) {
   }
   EXPECT_GT(spikes, 1000u);
   EXPECT_GT(networks, 20u);
+}
+
+namespace {
+// Shares of a network for `k` simulators: each neuron to a random one of them (scattered, not
+// ranges; some shares of a population empty), so that every share's own and foreign spikes mix.
+std::vector<Share> random_shares(const Network& net, uint32_t k, uint64_t seed) {
+  std::vector<Share> shares(k);
+  Rng rng(seed * 7919 + 1);
+  for (auto& s : shares) s.neurons.resize(net.populations.size());
+  for (uint32_t p = 0; p < net.populations.size(); ++p)
+    for (uint32_t i = 0; i < net.populations[p].size; ++i) shares[rng.next() % k].neurons[p].push_back(i);
+  return shares;
+}
+
+// Steps the shares together, exchanging spikes the way the ranks of a distributed run do.
+void step_shares(std::vector<std::unique_ptr<FunctionalSim>>& sims, size_t pops) {
+  for (auto& s : sims) s->update();
+  for (uint32_t p = 0; p < pops; ++p) {
+    std::vector<uint32_t> all;
+    for (auto& s : sims) all.insert(all.end(), s->spiked(p).begin(), s->spiked(p).end());
+    std::sort(all.begin(), all.end());
+    for (auto& s : sims) s->mutable_spiked(p) = all;
+  }
+  for (auto& s : sims) s->deliver();
+}
+}  // namespace
+
+TEST(FunctionalSim, SharesTogetherMatchThePerSynapseReference) {
+  // Each share owns scattered neurons, keeps the synapses that end on them and delivers every
+  // share's spikes: together they give the reference's spikes and every neuron's u and v.
+  Counts totals;
+  uint64_t spikes = 0;
+  for (uint64_t seed = 1; seed <= 120; ++seed) {
+    const Network net = random_network(seed);
+    const ExpandedNetwork ex = expand(net);
+    const uint32_t k = 1 + uint32_t(seed % 4), threads = 1 + uint32_t(seed / 4 % 2);
+    const auto shares = random_shares(net, k, seed);
+    std::vector<std::unique_ptr<FunctionalSim>> sims;
+    for (const auto& s : shares) sims.push_back(std::make_unique<FunctionalSim>(net, ex, threads, s));
+    ReferenceSim ref(net);
+    for (uint64_t t = 0; t < 60; ++t) {
+      step_shares(sims, net.populations.size());
+      const auto expected = ref.step(t, totals);
+      std::vector<std::pair<uint32_t, uint32_t>> got;
+      for (uint32_t p = 0; p < net.populations.size(); ++p)
+        for (uint32_t i : sims[0]->spiked(p)) got.push_back({p, i});
+      ASSERT_EQ(got, expected) << "network seed " << seed << " step " << t << ", " << k << " shares";
+      spikes += got.size();
+      for (uint32_t p = 0; p < net.populations.size(); ++p)
+        for (uint32_t i = 0; i < net.populations[p].size; ++i) {
+          uint32_t owners = 0;
+          for (auto& s : sims) {
+            if (!s->owns(p, i)) continue;
+            ++owners;
+            ASSERT_EQ(s->probe(p, 0, i), ref.state(p, i).u) << "seed " << seed << " step " << t;
+            ASSERT_EQ(s->probe(p, 1, i), ref.state(p, i).v) << "seed " << seed << " step " << t;
+          }
+          ASSERT_EQ(owners, 1u);
+        }
+    }
+    // The shares' work adds up to the whole network's.
+    FunctionalSim whole(net, ex, 1);
+    for (uint64_t t = 0; t < 60; ++t) whole.step();
+    uint64_t ops = 0, updates = 0, fired = 0;
+    for (auto& s : sims) ops += s->counters().synaptic_ops, updates += s->counters().neuron_updates, fired += s->counters().spikes;
+    EXPECT_EQ(ops, whole.counters().synaptic_ops) << "seed " << seed;
+    EXPECT_EQ(updates, whole.counters().neuron_updates) << "seed " << seed;
+    EXPECT_EQ(fired, whole.counters().spikes) << "seed " << seed;
+  }
+  EXPECT_GT(spikes, 5000u);
+}
+
+TEST(FunctionalSim, TrueNorthSharesGiveTheWholeNetworksResults) {
+  // Crossbar targets: four channels and stochastic modes keyed by neuron, whatever share owns it.
+  uint64_t spikes = 0, networks = 0;
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    const Network net = neuromesh::testkit::random_truenorth_network(seed, 200);
+    ExpandedNetwork ex;
+    try {
+      ex = expand(net);
+    } catch (const ExpansionError&) {
+      continue;
+    }
+    ++networks;
+    FunctionalSim whole(net, ex, 1);
+    const auto shares = random_shares(net, 2 + uint32_t(seed % 2), seed);
+    std::vector<std::unique_ptr<FunctionalSim>> sims;
+    for (const auto& s : shares) sims.push_back(std::make_unique<FunctionalSim>(net, ex, 1, s));
+    for (uint64_t t = 0; t < 60; ++t) {
+      whole.step();
+      step_shares(sims, net.populations.size());
+      for (uint32_t p = 0; p < net.populations.size(); ++p) {
+        ASSERT_EQ(whole.spiked(p), sims[0]->spiked(p)) << "seed " << seed << " step " << t;
+        spikes += whole.spiked(p).size();
+        for (uint32_t i = 0; i < net.populations[p].size; ++i)
+          for (auto& s : sims) {
+            if (!s->owns(p, i)) continue;
+            ASSERT_EQ(whole.probe(p, 0, i), s->probe(p, 0, i)) << "seed " << seed;
+          }
+      }
+    }
+  }
+  EXPECT_GT(spikes, 1000u);
+  EXPECT_GT(networks, 15u);
 }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# mpi_checks.sh NEUROMESH SOURCE_DIR CHECK
+# A run spread over MPI ranks (docs/systems.md): mpirun -n K gives the single process's outputs,
+# byte for byte, for K = 1, 2, 3 (3 oversubscribes this 2-core machine), several placements and
+# thread counts; what cannot be spread is refused with exit 2 and one message. Exit 77 (skipped)
+# when the build has no MPI.
+set -u
+nm="$1"; src="$2"; check="$3"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+board="$src/configs/systems/loihi2_board_2x2.yaml"; net="$src/configs/networks/board_chain.yaml"
+fail() { echo "FAIL: $*"; exit 1; }
+command -v mpirun >/dev/null || { echo "no mpirun: skipped"; exit 77; }
+ldd "$nm" | grep -q libmpi || { echo "neuromesh built without MPI: skipped"; exit 77; }
+# mpirun refuses root unless told; a third rank on two cores needs oversubscription.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+mpi() { local k="$1"; shift; mpirun -n "$k" "$nm" "$@"; }
+same() {  # same DIR_A DIR_B: the run's outputs are the same bytes
+  for f in spikes.csv probes.csv; do cmp "$1/$f" "$2/$f" || fail "$f differs: $1 vs $2"; done
+}
+expect_refusal() {  # expect_refusal K REGEX ARGS...: exit 2, the message once
+  local k="$1" re="$2"; shift 2
+  mpi "$k" "$@" >"$tmp/log" 2>&1
+  local code=$?
+  [ $code -eq 2 ] || { cat "$tmp/log"; fail "expected exit 2, got $code: $*"; }
+  [ "$(grep -Ec -- "$re" "$tmp/log")" -eq 1 ] || { cat "$tmp/log"; fail "message not printed once: $re"; }
+}
+
+case "$check" in
+  ranks_agree)
+    run="run --system $board --network $net --steps 40"
+    "$nm" $run --out "$tmp/one" >"$tmp/one.log" || fail "single-process run failed"
+    [ "$(wc -l <"$tmp/one/spikes.csv")" -gt 5000 ] || fail "too few spikes to compare"
+    [ "$(wc -l <"$tmp/one/probes.csv")" -eq $((1 + 40 * 7 * 2)) ] || fail "probes.csv has the wrong row count"
+    for k in 1 2 3; do
+      mpi $k $run --out "$tmp/k$k" >"$tmp/k$k.log" 2>&1 || { cat "$tmp/k$k.log"; fail "mpirun -n $k failed"; }
+      same "$tmp/one" "$tmp/k$k"
+      # The summary's counts (everything before the wall time) are the whole run's.
+      a=$(grep -o '^ran.*neuron updates' "$tmp/one.log" | sed 's/(functional mode)//')
+      b=$(grep -o '^ran.*neuron updates' "$tmp/k$k.log" | sed 's/(functional mode, [0-9]* MPI ranks)//; s/(functional mode)//')
+      [ "$a" = "$b" ] || fail "summary differs with $k ranks: '$a' vs '$b'"
+    done
+    grep -q "functional mode, 3 MPI ranks" "$tmp/k3.log" || fail "the summary does not name the ranks"
+    ;;
+  placements_and_threads)
+    # Grouped placements scatter a population's neurons over cores and chips; threads split
+    # each rank's share again: still the same bytes.
+    run="run --system $board --network $net --steps 25"
+    "$nm" $run --strategy locality --threads 1 --out "$tmp/one" >/dev/null || fail "single-process run failed"
+    mpi 2 $run --strategy locality --threads 2 --out "$tmp/k2" >/dev/null 2>&1 || fail "mpirun -n 2 --threads 2 failed"
+    same "$tmp/one" "$tmp/k2"
+    mpi 3 $run --strategy locality --out "$tmp/k3" >/dev/null 2>&1 || fail "mpirun -n 3 failed"
+    same "$tmp/one" "$tmp/k3"
+    ;;
+  refusals)
+    run="run --system $board --network $net --steps 5"
+    expect_refusal 2 "mode cycle runs in one process" $run --mode cycle --out "$tmp/o"
+    expect_refusal 2 "at most one rank per chip" run --chip "$src/configs/chips/loihi2.yaml" \
+      --network "$src/configs/networks/ei_recurrent.yaml" --steps 5 --out "$tmp/o"
+    expect_refusal 3 "only 'neuromesh run' spreads" validate "$board"
+    touch "$tmp/file"
+    expect_refusal 2 "is not a directory" $run --out "$tmp/file"
+    [ ! -e "$tmp/o" ] || fail "a refused run left an output folder"
+    ;;
+  *) fail "unknown check $check" ;;
+esac
+echo "ok: $check"
