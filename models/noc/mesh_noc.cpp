@@ -95,6 +95,7 @@ void MeshNoc::build_gateways() {
         const bool horizontal = d == kEast || d == kWest;
         const uint32_t lanes = horizontal ? p.chip_height : p.chip_width;
         const uint32_t gid = uint32_t(gateways_.size());
+        G.id_ = gid;
         for (uint32_t k = 0; k < lanes; ++k) {
           uint32_t x, y;
           if (horizontal) {
@@ -152,6 +153,47 @@ uint32_t MeshNoc::send(uint32_t src, uint32_t dst, uint16_t flits, uint64_t read
 void MeshNoc::clear_packets() {
   if (in_flight_ != 0) throw std::logic_error("clear_packets with flits in flight");
   packets_.clear();
+  imported_ = 0;
+}
+
+void MeshNoc::set_remote(std::vector<uint8_t> local, RemotePort* port) {
+  local_ = std::move(local);
+  remote_ = port;
+  importing_.assign(gateways_.size(), 0);
+}
+
+void MeshNoc::import_flit(uint32_t gateway, uint32_t lane, Flit f, const Packet& p) {
+  const Gateway& G = gateways_.at(gateway);
+  if (f.index == 0) {
+    importing_[gateway] = uint32_t(packets_.size());
+    packets_.push_back(p);
+    ++imported_;
+  }
+  f.packet = importing_[gateway];
+  Router& D = routers_[G.down_.at(lane)];
+  D.push(kOpposite[G.dir_], f);
+  ++in_flight_;
+  sched_.wake(D, f.ready);
+}
+
+std::vector<uint64_t*> MeshNoc::counters() {
+  std::vector<uint64_t*> c;
+  for (auto& R : routers_) {
+    for (auto& f : R.flits_out) c.push_back(&f);
+    c.push_back(&R.last_active);
+  }
+  for (auto& G : gateways_) {
+    c.push_back(&G.flits);
+    c.push_back(&G.packets);
+    c.push_back(&G.wait_cycles);
+  }
+  for (auto& h : flit_hops_) c.push_back(&h);
+  c.push_back(&gateway_flits_);
+  return c;
+}
+
+void MeshNoc::import_credit(uint32_t gateway, uint32_t lane, uint64_t cycle) {
+  gateways_.at(gateway).credit_return(lane, cycle);
 }
 
 // ---- router ----------------------------------------------------------------------------
@@ -240,7 +282,9 @@ uint64_t Router::evaluate(uint64_t c) {
       // Lane of this router on the gateway that feeds input i.
       const bool horizontal = i == kEast || i == kWest;
       const uint32_t lane = horizontal ? y_ % n.p_.chip_height : x_ % n.p_.chip_width;
-      n.gateways_[size_t(gateway_in_[i])].credit_return(lane, back);
+      Gateway& G = n.gateways_[size_t(gateway_in_[i])];
+      if (n.local_chip(G.from_chip_)) G.credit_return(lane, back);
+      else n.remote_->credit(G.id_, lane, back);
     } else if (i < kMeshPorts) {
       const uint32_t nb = i == kEast ? id_ + 1 : i == kWest ? id_ - 1
                         : i == kNorth ? id_ + n.p_.width : id_ - n.p_.width;
@@ -373,9 +417,14 @@ uint64_t Gateway::evaluate(uint64_t c) {
       if (f.index + 1 == f.length) locked_ = -1;
       wait_cycles += c - f.ready;
       f.ready = c + n.p_.gateway_latency + n.p_.pipeline_stages;
-      Router& D = n.routers_[down_[k]];
-      D.push(kOpposite[dir_], f);
-      n.sched_.wake(D, f.ready);
+      if (n.local_chip(to_chip_)) {
+        Router& D = n.routers_[down_[k]];
+        D.push(kOpposite[dir_], f);
+        n.sched_.wake(D, f.ready);
+      } else {
+        n.remote_->flit(id_, k, f, n.packets_[f.packet]);
+        --n.in_flight_;
+      }
       next_free_ = c + n.p_.gateway_cycles_per_flit;
     }
   }

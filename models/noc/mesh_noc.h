@@ -69,6 +69,21 @@ struct Packet {
 class MeshNoc;
 class Gateway;
 
+// A NoC spread over processes (sim/dist): the routers of some chips are computed by another
+// process. What crosses into such a chip leaves through this port instead of being handed over:
+// a flit that a gateway sends to a router there, and a credit that a router here returns to a
+// gateway there. The other process imports it (MeshNoc::import_flit, import_credit). Both are
+// stamped at least the gateway latency after the cycle that sends them: that latency is the
+// lookahead within which the processes need not hear from each other.
+class RemotePort {
+ public:
+  virtual ~RemotePort() = default;
+  // Flit `f` (ready at the router after the edge) of packet `p` leaves gateway `gateway`, lane `lane`.
+  virtual void flit(uint32_t gateway, uint32_t lane, const Flit& f, const Packet& p) = 0;
+  // A buffer slot of lane `lane` of gateway `gateway` is free again from `cycle` on.
+  virtual void credit(uint32_t gateway, uint32_t lane, uint64_t cycle) = 0;
+};
+
 // Optional watcher of link activity (waveform tracing).
 class NocObserver {
  public:
@@ -193,6 +208,7 @@ class Gateway final : public Component {
   MeshNoc* noc_ = nullptr;
   uint32_t from_chip_ = 0, to_chip_ = 0;
   Dir dir_ = kEast;
+  uint32_t id_ = 0;
   std::vector<uint32_t> up_, down_;     // per lane: router before and after the edge
   std::vector<Ring<Flit>> lane_;
   std::vector<uint32_t> credits_;       // per lane: free slots at the router after the edge
@@ -275,6 +291,22 @@ class MeshNoc {
   uint64_t gateway_flits() const { return gateway_flits_; }
   NocObserver* observer = nullptr;
 
+  // Spread over processes: this process computes the routers of the chips marked in `local`
+  // (per chip); flits and credits bound for the others leave through `port`.
+  void set_remote(std::vector<uint8_t> local, RemotePort* port);
+  bool local_chip(uint32_t chip) const { return remote_ == nullptr || local_[chip]; }
+  // What another process's port sent (in the order it sent them): a flit enters the router after
+  // the gateway's edge (a head flit brings a copy of its packet: hops so far, source, tag), a
+  // credit reaches the gateway.
+  void import_flit(uint32_t gateway, uint32_t lane, Flit f, const Packet& p);
+  void import_credit(uint32_t gateway, uint32_t lane, uint64_t cycle);
+  // Every event counter of the NoC (routers' flits per output and last active cycle, gateways'
+  // flits, packets and waits, flit hops by direction, inter-chip flits), in a fixed order: for
+  // adding up what the processes of a spread run counted (each counter is counted by one).
+  std::vector<uint64_t*> counters();
+  // Packets this process sent (packet_count() less the imported copies).
+  size_t packets_sent() const { return packets_.size() - imported_; }
+
  private:
   friend class Router;
   friend class Terminal;
@@ -286,6 +318,10 @@ class MeshNoc {
   std::vector<Gateway> gateways_;
   std::vector<Packet> packets_;
   uint64_t gateway_flits_ = 0;
+  RemotePort* remote_ = nullptr;
+  std::vector<uint8_t> local_;           // per chip (spread over processes)
+  std::vector<uint32_t> importing_;      // per gateway: local id of the packet whose flits arrive
+  size_t imported_ = 0;                  // packets_ that are copies of other processes' packets
   void build_gateways();
   uint64_t in_flight_ = 0;
   std::array<uint64_t, 4> flit_hops_{};

@@ -72,6 +72,12 @@ class CalendarScheduler : public Scheduler {
     return evaluations;
   }
   uint64_t now() const { return now_; }
+  // The earliest scheduled cycle (kNever: nothing). Superseded entries drop out first, so this
+  // is a cycle at which some component will be evaluated.
+  uint64_t next() {
+    while (!heap_.empty() && next_wake(*heap_.top().component) != heap_.top().cycle) heap_.pop();
+    return heap_.empty() ? kNever : heap_.top().cycle;
+  }
 
  private:
   struct Entry {

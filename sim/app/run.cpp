@@ -25,6 +25,7 @@
 #include "sim/chip/systemc_chip.h"
 #include "sim/config/chip_config.h"
 #include "sim/config/network_config.h"
+#include "sim/dist/chip_ranks.h"
 #include "sim/dist/partition.h"
 #include "sim/dist/ranks.h"
 #include "sim/io/output_set.h"
@@ -100,22 +101,26 @@ class Cycle : public Simulation {
   int64_t probe(uint32_t p, uint32_t var, uint32_t i) const override {
     return const_cast<Cycle*>(this)->model().probe(p, var, i);
   }
+  bool owns(uint32_t p, uint32_t i) const override { return const_cast<Cycle*>(this)->model().owns(p, i); }
   std::vector<chip::StepRecord> records;
 };
 
-// The chip's plain C++ timing model under its own event calendar.
+// The chip's plain C++ timing model under its own event calendar; spread over MPI ranks when
+// `ranks` is given (each computes its chips, sim/dist/chip_ranks.h).
 class CycleCalendar final : public Cycle {
  public:
-  CycleCalendar(const Loaded& l, const models::AdexCalibration* cal)
-      : chip(l.chip, l.net, l.ex, l.placement, sched, true, cal) {}
+  CycleCalendar(const Loaded& l, const models::AdexCalibration* cal, std::unique_ptr<dist::ChipRanks> ranks = nullptr)
+      : share(std::move(ranks)), chip(l.chip, l.net, l.ex, l.placement, sched, true, cal, share.get()) {}
   void step() override {
     chip.begin_step();
-    if (chip.analog().substeps_per_cycle) sched.run_until(chip.window_end());
+    if (share) share->run_step(sched, chip.noc());
+    else if (chip.analog().substeps_per_cycle) sched.run_until(chip.window_end());
     else sched.run();
     records.push_back(chip.end_step());
   }
   chip::ChipModel& model() override { return chip; }
   models::noc::CalendarScheduler sched;
+  std::unique_ptr<dist::ChipRanks> share;
   chip::ChipModel chip;
 };
 
@@ -306,8 +311,13 @@ std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycl
     return f;
   }
   std::unique_ptr<Cycle> c;
-  if (o.kernel == "systemc") c = std::make_unique<CycleSystemC>(l, cal);
-  else c = std::make_unique<CycleCalendar>(l, cal);
+  if (dist::Ranks::world().distributed()) {
+    c = std::make_unique<CycleCalendar>(l, cal, std::make_unique<dist::ChipRanks>(l.chip, l.placement, dist::Ranks::world()));
+  } else if (o.kernel == "systemc") {
+    c = std::make_unique<CycleSystemC>(l, cal);
+  } else {
+    c = std::make_unique<CycleCalendar>(l, cal);
+  }
   *cycle = c.get();
   if (!o.trace.empty()) trace = std::make_unique<chip::ChipTrace>(c->model(), o.trace_first, o.trace_last);
   if (o.neuron_backend == "rtl") {
@@ -528,14 +538,17 @@ int finish_cycle(const RunOptions& o, const Loaded& l, const map::PlacementQuali
 int run_command(const RunOptions& o) {
   check_options(o);
   auto& ranks = dist::Ranks::world();
-  if (ranks.distributed() && o.mode == "cycle") {
+  if (ranks.distributed() && o.mode == "cycle" && o.kernel != "calendar") {
     throw map::MapError(fmt::format(
-        "--mode cycle runs in one process: across {} MPI ranks only the functional mode is "
-        "spread (run the cycle mode without mpirun; docs/systems.md)", ranks.size()));
+        "--mode cycle across {} MPI ranks runs on the calendar kernel: add --kernel calendar "
+        "(its results are the SystemC kernel's; docs/systems.md)", ranks.size()));
+  }
+  if (ranks.distributed() && !o.trace.empty()) {
+    throw map::MapError("--trace records one process's chip: run it without mpirun");
   }
   Loaded l = load_and_map(o.chip, o.network, o.strategy, o.seed, o.overrides, o.placement);
   if (ranks.distributed() && chip::analog_clock(l.chip).substeps_per_cycle) {
-    throw map::MapError("the functional mode of an analog chip (" + l.chip.name + ") runs in one process, not over MPI ranks");
+    throw map::MapError("an analog chip (" + l.chip.name + ") runs in one process, not over MPI ranks");
   }
   if (o.neuron_backend == "rtl" && chip::analog_clock(l.chip).substeps_per_cycle) {
     throw map::MapError("--neuron-backend rtl: there is no RTL unit of an analog neuron (" + l.chip.name +
@@ -585,7 +598,12 @@ int run_command(const RunOptions& o) {
   sim = make_simulation(o, l, &cycle, trace, rtl);
   std::vector<report::Trace> traces;
   const double seconds = simulate(o, l.chip, l.net, *sim, out, traces);
-  if (cycle) return finish_cycle(o, l, quality, *cycle, trace.get(), synapses, seconds, out, std::move(traces));
+  if (cycle) {
+    // Every rank's counters, then rank 0 writes the reports.
+    cycle->model().gather_counters();
+    if (ranks.rank() != 0) return cycle->model().late_packets() ? kExitHardwareFailure : 0;
+    return finish_cycle(o, l, quality, *cycle, trace.get(), synapses, seconds, out, std::move(traces));
+  }
   models::FunctionalCounters c = sim->counters();
   std::vector<uint64_t> work = {c.spikes, c.synaptic_ops, c.neuron_updates};
   ranks.sum(work);

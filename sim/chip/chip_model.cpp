@@ -155,8 +155,8 @@ models::AnalogSetup analog_setup(const config::ChipConfig& chip, uint32_t type, 
 ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
                      const models::ExpandedNetwork& ex, const map::Placement& pl,
                      models::noc::Scheduler& sched, bool release,
-                     const models::AdexCalibration* calibration)
-    : chip_(chip), net_(net), pl_(pl), sched_(sched) {
+                     const models::AdexCalibration* calibration, ChipShare* share)
+    : chip_(chip), net_(net), pl_(pl), sched_(sched), share_(share) {
   analog_ = analog_clock(chip);
   barrier_ = barrier_cost(chip);
   if (analog_.substeps_per_cycle) {
@@ -164,6 +164,10 @@ ChipModel::ChipModel(const config::ChipConfig& chip, const models::Network& net,
       setups_.push_back(analog_setup(chip, t, net.seed, calibration));
   }
   build_noc();
+  if (share_) {
+    if (analog_.substeps_per_cycle) throw map::MapError("an analog chip runs in one process");
+    noc_->set_remote(share_->local_chip, share_);
+  }
   if (chip.timing.model == config::TimingModel::fixed_tick) {
     tick_cycles_ = std::max<uint64_t>(1, uint64_t(chip.timing.tick_ns / chip.clock.cycle_ns + 0.5));
   }
@@ -282,6 +286,7 @@ void ChipModel::fill_memories(const models::ExpandedNetwork& ex, bool release) {
       for (uint64_t s = tab.row[j]; s < tab.row[j + 1]; ++s) {
         const auto& syn = tab.synapses[s];
         const uint32_t c = pl_.core_of[tab.to][syn.post];
+        if (!owns_core(c)) continue;  // another process holds this memory
         Core& core = *cores_[uint32_t(core_slot_[c])];
         core.input->add_synapse(uint32_t(axon_at[c]), pl_.local_of[tab.to][syn.post], syn.weight,
                                 syn.delay, syn.channel);
@@ -372,12 +377,14 @@ void ChipModel::begin_step() {
   for (auto& core : cores_) {
     Core& k = *core;
     k.step_ = t_;
-    k.update_neurons(S);
     k.synapse_free_ = S;
     k.synapse_end_ = S;
     k.last_packet_ = UINT32_MAX;
+    k.neuron_end_ = S;
+    if (owns_core(k.index)) k.update_neurons(S);
   }
-  send_input_spikes(S);
+  // The host port is on router (0, 0), on chip 0.
+  if (noc_->local_chip(0)) send_input_spikes(S);
   for (uint32_t p = 0; p < spiked_.size(); ++p) {
     spiked_[p].clear();
     for (uint32_t slot : pop_cores_[p]) {
@@ -386,6 +393,29 @@ void ChipModel::begin_step() {
     }
     if (!contiguous_[p]) std::sort(spiked_[p].begin(), spiked_[p].end());
   }
+  if (share_) gather_spikes();
+}
+
+// Every process's spikes of the step, per population, ascending.
+void ChipModel::gather_spikes() {
+  std::vector<uint64_t> mine, all;
+  std::vector<int> counts;
+  for (const auto& s : spiked_) {
+    mine.push_back(s.size());
+    mine.insert(mine.end(), s.begin(), s.end());
+  }
+  share_->all_gather(mine, all, counts);
+  for (auto& s : spiked_) s.clear();
+  size_t at = 0;
+  for (int count : counts) {
+    const size_t end = at + size_t(count);
+    for (auto& s : spiked_) {
+      const size_t n = size_t(all.at(at++));
+      for (size_t k = 0; k < n; ++k) s.push_back(uint32_t(all.at(at++)));
+    }
+    if (at != end) throw std::logic_error("spike exchange: a process sent a malformed list");
+  }
+  for (auto& s : spiked_) std::sort(s.begin(), s.end());
 }
 
 // Input spikes enter at the host port of router (0, 0) at the start of the step.
@@ -410,20 +440,35 @@ void ChipModel::send_input_spikes(uint64_t S) {
 
 void ChipModel::late_packet(const Core& k, uint32_t id, uint32_t axon, uint64_t arrival,
                             uint64_t deadline) {
-  ++late_count_;
   ++late_in_step_;
-  if (late_.size() >= kMaxLateRecords) return;
   const auto& pk = noc_->packet(id);
   LatePacket lp;
   lp.step = t_;
-  for (const auto& c : cores_)
-    if (c->terminal_ == pk.src) lp.src_core = c->index;
+  lp.src_core = core_of_terminal(pk.src);
   lp.dst_core = k.index;
   lp.axon = axon;
   lp.hops = pk.hops;
   lp.arrival = arrival;
   lp.deadline = deadline;
-  late_.push_back(lp);
+  late_step_.push_back(lp);
+}
+
+// The step's late packets in time order (arrival, then destination core, axon, source, hops: an
+// order that does not depend on how the work was scheduled or shared), the first `keep` of them.
+void ChipModel::order_late_records(size_t keep) {
+  auto key = [](const LatePacket& a) {
+    return std::make_tuple(a.arrival, a.dst_core, a.axon, a.src_core, a.hops, a.deadline);
+  };
+  std::sort(late_step_.begin(), late_step_.end(),
+            [&](const LatePacket& a, const LatePacket& b) { return key(a) < key(b); });
+  if (late_step_.size() > keep) late_step_.resize(keep);
+}
+
+// The chip core whose terminal is `terminal` (-1: the host).
+int64_t ChipModel::core_of_terminal(uint32_t terminal) const {
+  for (const auto& c : cores_)
+    if (c->terminal_ == terminal) return c->index;
+  return -1;
 }
 
 uint64_t Core::evaluate(uint64_t c) {
@@ -496,35 +541,32 @@ void Core::advance_analog(uint64_t c) {
   }
 }
 
-// The unit that finished last closes the step; `end` becomes its finishing cycle.
-const Core* ChipModel::close_critical(StepRecord& rec, uint64_t* end) const {
+// The unit of this process's cores that finished last (ties: the first in core order).
+ChipModel::Critical ChipModel::find_critical(StepRecord& rec) const {
+  Critical crit;
+  crit.end = start_;
   const Core* critical = nullptr;
-  bool critical_synapse = false;
   for (const auto& core : cores_) {
     const Core& k = *core;
+    if (!owns_core(k.index)) continue;
     rec.neuron_update_cycles = std::max(rec.neuron_update_cycles, k.neuron_end_ - start_);
     rec.synaptic_input_end = std::max(rec.synaptic_input_end, k.synapse_end_ - start_);
     const uint64_t e = std::max(k.neuron_end_, k.synapse_end_);
-    if ((e > *end || critical == nullptr) && e >= *end) {
-      *end = e;
+    if ((e > crit.end || critical == nullptr) && e >= crit.end) {
+      crit.end = e;
       critical = &k;
-      critical_synapse = k.synapse_end_ > k.neuron_end_;
+      crit.synapse = k.synapse_end_ > k.neuron_end_;
     }
   }
-  if (!critical) return nullptr;
-  rec.critical.core = critical->index;
-  rec.critical.component = "core " + chip_.cores[critical->index].name +
-                           (critical_synapse ? " synaptic input" : " neuron update");
-  rec.critical.packet_src_core = -2;
-  if (critical_synapse && critical->last_packet_ != UINT32_MAX) {
+  if (!critical) return crit;
+  crit.core = critical->index;
+  if (crit.synapse && critical->last_packet_ != UINT32_MAX) {
     const auto& pk = noc_->packet(critical->last_packet_);
-    rec.critical.packet_hops = pk.hops;
-    rec.critical.packet_latency = pk.delivered - pk.created;
-    rec.critical.packet_src_core = -1;
-    for (const auto& k : cores_)
-      if (k->terminal_ == pk.src) rec.critical.packet_src_core = k->index;
+    crit.packet_hops = pk.hops;
+    crit.packet_latency = pk.delivered - pk.created;
+    crit.packet_src = core_of_terminal(pk.src);
   }
-  return critical;
+  return crit;
 }
 
 // Cycles between the last unit finishing and the next step's start. A barrier takes at least one
@@ -549,7 +591,7 @@ uint64_t ChipModel::barrier_cycles(uint64_t active) const {
 
 // The step's event counts, from the counters' growth since the last step.
 void ChipModel::count_step(StepRecord& rec) {
-  rec.packets = noc_->packet_count() - packets_base_;
+  rec.packets = noc_->packets_sent() - packets_base_;
   for (size_t k = packets_base_; k < noc_->packet_count(); ++k) {
     const uint64_t d = noc_->packet(uint32_t(k)).delivered;
     if (d >= start_ && d != kNever) rec.noc_end = std::max(rec.noc_end, d - start_);
@@ -558,6 +600,7 @@ void ChipModel::count_step(StepRecord& rec) {
   rec.input_spikes = input_spikes_;
   CoreCounters now;
   for (const auto& k : cores_) {
+    if (!owns_core(k->index)) continue;
     now.synaptic_ops += k->counters.synaptic_ops;
     now.neuron_updates_active += k->counters.neuron_updates_active;
     now.neuron_updates_inactive += k->counters.neuron_updates_inactive;
@@ -586,24 +629,171 @@ void ChipModel::count_step(StepRecord& rec) {
   prev_interchip_ = noc_->gateway_flits();
 }
 
-// Energy of the step: every event charged once, at the cost of the core type that did it.
-double ChipModel::step_energy(StepRecord& rec) {
-  double pj = 0;
+// The step's events per core type (exact integer counts: the energy below then does not depend
+// on the order of the cores or on how they are shared between processes).
+std::vector<uint64_t> ChipModel::type_events() {
+  std::vector<uint64_t> ev(chip_.core_types.size() * kEventKinds, 0);
   for (const auto& k : cores_) {
-    const auto& cc = k->type_->costs;
+    if (!owns_core(k->index)) continue;
     const CoreCounters& c = k->counters;
-    pj += double(c.synaptic_ops - k->prev_.synaptic_ops) * cc.synaptic_op.energy_pj +
-          double(c.neuron_updates_active - k->prev_.neuron_updates_active) * cc.neuron_update_active.energy_pj +
-          double(c.neuron_updates_inactive - k->prev_.neuron_updates_inactive) * cc.neuron_update_inactive.energy_pj +
-          double(c.spikes - k->prev_.spikes) * cc.spike_generation.energy_pj +
-          double(c.memory_reads - k->prev_.memory_reads) * cc.memory_read.energy_pj;
+    uint64_t* e = &ev[chip_.cores[k->index].type * kEventKinds];
+    e[0] += c.synaptic_ops - k->prev_.synaptic_ops;
+    e[1] += c.neuron_updates_active - k->prev_.neuron_updates_active;
+    e[2] += c.neuron_updates_inactive - k->prev_.neuron_updates_inactive;
+    e[3] += c.spikes - k->prev_.spikes;
+    e[4] += c.memory_reads - k->prev_.memory_reads;
     k->prev_ = c;
+  }
+  return ev;
+}
+
+// Energy of the step: every event charged once, at the cost of the core type that did it.
+double ChipModel::step_energy(const StepRecord& rec, const std::vector<uint64_t>& ev) const {
+  double pj = 0;
+  for (size_t t = 0; t < chip_.core_types.size(); ++t) {
+    const auto& cc = chip_.core_types[t].costs;
+    const uint64_t* e = &ev[t * kEventKinds];
+    pj += double(e[0]) * cc.synaptic_op.energy_pj + double(e[1]) * cc.neuron_update_active.energy_pj +
+          double(e[2]) * cc.neuron_update_inactive.energy_pj + double(e[3]) * cc.spike_generation.energy_pj +
+          double(e[4]) * cc.memory_read.energy_pj;
   }
   for (int d = 0; d < 4; ++d) pj += double(rec.hops_by_dir[d]) * chip_.router.hop[d].energy_pj;
   pj += double(rec.flits_delivered) * chip_.router.hop[int(config::Direction::local)].energy_pj;
   pj += double(rec.interchip_flits) * interchip_flit_pj(chip_);
   if (chip_.timing.model == config::TimingModel::barrier) pj += barrier_.energy_pj;
   return pj;
+}
+
+namespace {
+// One process's view of a step, as words (ChipModel::combine).
+enum Part : size_t {
+  kEnd, kCore, kSynapse, kHops, kLatency, kSrc, kNeuronEnd, kSynapseEnd, kNocEnd, kPackets, kSpikes,
+  kInputSpikes, kSynOps, kActive, kInactive, kReads, kDriverDelayed, kDirs, kDelivered = kDirs + 4,
+  kInterchip, kLate, kLateKept, kPartWords
+};
+constexpr size_t kLateWords = 7;
+}  // namespace
+
+// Every process's part of the step combined into the step's: counts added, ends the latest, the
+// critical unit the latest (ties: the lowest core index, as one process scanning the cores in
+// order finds), the late packets merged in order.
+void ChipModel::combine(StepRecord& rec, Critical& crit, std::vector<uint64_t>& events) {
+  std::vector<uint64_t> mine(kPartWords, 0);
+  mine[kEnd] = crit.end;
+  mine[kCore] = uint64_t(crit.core);
+  mine[kSynapse] = crit.synapse;
+  mine[kHops] = crit.packet_hops;
+  mine[kLatency] = crit.packet_latency;
+  mine[kSrc] = uint64_t(crit.packet_src);
+  mine[kNeuronEnd] = rec.neuron_update_cycles;
+  mine[kSynapseEnd] = rec.synaptic_input_end;
+  mine[kNocEnd] = rec.noc_end;
+  mine[kPackets] = rec.packets;
+  mine[kSpikes] = rec.spikes;
+  mine[kInputSpikes] = rec.input_spikes;
+  mine[kSynOps] = rec.synaptic_ops;
+  mine[kActive] = rec.neuron_updates_active;
+  mine[kInactive] = rec.neuron_updates_inactive;
+  mine[kReads] = rec.memory_reads;
+  mine[kDriverDelayed] = rec.driver_delayed;
+  for (int d = 0; d < 4; ++d) mine[kDirs + size_t(d)] = rec.hops_by_dir[d];
+  mine[kDelivered] = rec.flits_delivered;
+  mine[kInterchip] = rec.interchip_flits;
+  mine[kLate] = late_in_step_;
+  // The late packets the run can still keep are among each process's first ones in the order
+  // keep_late_records() gives: only those travel.
+  const size_t room = kMaxLateRecords - std::min(kMaxLateRecords, late_.size());
+  order_late_records(room);
+  mine[kLateKept] = late_step_.size();
+  for (const auto& lp : late_step_) {
+    for (uint64_t w : {lp.step, uint64_t(lp.src_core), uint64_t(lp.dst_core), uint64_t(lp.axon),
+                       uint64_t(lp.hops), lp.arrival, lp.deadline})
+      mine.push_back(w);
+  }
+  late_step_.clear();
+  mine.insert(mine.end(), events.begin(), events.end());
+  std::vector<uint64_t> all;
+  std::vector<int> counts;
+  share_->all_gather(mine, all, counts);
+
+  StepRecord sum;
+  Critical best;
+  best.end = start_;
+  std::fill(events.begin(), events.end(), 0);
+  size_t at = 0;
+  late_in_step_ = 0;
+  for (int count : counts) {
+    const uint64_t* w = &all.at(at);
+    const int64_t core = int64_t(w[kCore]);
+    if (core >= 0 && (best.core < 0 || w[kEnd] > best.end || (w[kEnd] == best.end && core < best.core))) {
+      best.end = w[kEnd];
+      best.core = core;
+      best.synapse = w[kSynapse] != 0;
+      best.packet_hops = w[kHops];
+      best.packet_latency = w[kLatency];
+      best.packet_src = int64_t(w[kSrc]);
+    }
+    rec.neuron_update_cycles = std::max(rec.neuron_update_cycles, w[kNeuronEnd]);
+    rec.synaptic_input_end = std::max(rec.synaptic_input_end, w[kSynapseEnd]);
+    rec.noc_end = std::max(rec.noc_end, w[kNocEnd]);
+    sum.packets += w[kPackets];
+    sum.spikes += w[kSpikes];
+    sum.input_spikes += w[kInputSpikes];
+    sum.synaptic_ops += w[kSynOps];
+    sum.neuron_updates_active += w[kActive];
+    sum.neuron_updates_inactive += w[kInactive];
+    sum.memory_reads += w[kReads];
+    sum.driver_delayed += w[kDriverDelayed];
+    for (int d = 0; d < 4; ++d) sum.hops_by_dir[d] += w[kDirs + size_t(d)];
+    sum.flits_delivered += w[kDelivered];
+    sum.interchip_flits += w[kInterchip];
+    late_in_step_ += w[kLate];
+    const uint64_t kept_here = w[kLateKept];
+    const uint64_t* l = w + kPartWords;
+    for (uint64_t k = 0; k < kept_here; ++k, l += kLateWords) {
+      LatePacket lp;
+      lp.step = l[0];
+      lp.src_core = int64_t(l[1]);
+      lp.dst_core = uint32_t(l[2]);
+      lp.axon = uint32_t(l[3]);
+      lp.hops = uint32_t(l[4]);
+      lp.arrival = l[5];
+      lp.deadline = l[6];
+      late_step_.push_back(lp);
+    }
+    for (size_t e = 0; e < events.size(); ++e) events[e] += l[e];
+    at += size_t(count);
+    if (size_t(l - &all[0]) + events.size() != at) throw std::logic_error("step exchange: a malformed part");
+  }
+  rec.packets = sum.packets;
+  rec.spikes = sum.spikes;
+  rec.input_spikes = sum.input_spikes;
+  rec.synaptic_ops = sum.synaptic_ops;
+  rec.neuron_updates_active = sum.neuron_updates_active;
+  rec.neuron_updates_inactive = sum.neuron_updates_inactive;
+  rec.memory_reads = sum.memory_reads;
+  rec.driver_delayed = sum.driver_delayed;
+  rec.flit_hops = 0;
+  for (int d = 0; d < 4; ++d) rec.flit_hops += (rec.hops_by_dir[d] = sum.hops_by_dir[d]);
+  rec.flits_delivered = sum.flits_delivered;
+  rec.interchip_flits = sum.interchip_flits;
+  crit = best;
+}
+
+void ChipModel::gather_counters() {
+  if (!share_) return;
+  std::vector<uint64_t*> where = noc_->counters();
+  for (auto& k : cores_) {
+    CoreCounters& c = k->counters;
+    for (uint64_t* p : {&c.neuron_updates_active, &c.neuron_updates_inactive, &c.spikes, &c.packets_out,
+                        &c.packets_in, &c.synaptic_ops, &c.memory_reads, &c.neuron_busy_cycles,
+                        &c.synapse_busy_cycles, &c.driver_delayed, &c.driver_delay_substeps, &c.fabric_delayed})
+      where.push_back(p);
+  }
+  std::vector<uint64_t> v(where.size());
+  for (size_t k = 0; k < v.size(); ++k) v[k] = *where[k];
+  share_->sum(v);
+  for (size_t k = 0; k < v.size(); ++k) *where[k] = v[k];
 }
 
 StepRecord ChipModel::end_step() {
@@ -616,14 +806,29 @@ StepRecord ChipModel::end_step() {
   StepRecord rec;
   rec.step = t_;
   rec.start_cycle = start_;
-  uint64_t end = start_;
-  close_critical(rec, &end);
+  Critical crit = find_critical(rec);
+  count_step(rec);
+  std::vector<uint64_t> events = type_events();
+  if (share_) combine(rec, crit, events);
+  const size_t room = kMaxLateRecords - std::min(kMaxLateRecords, late_.size());
+  order_late_records(room);
+  late_.insert(late_.end(), late_step_.begin(), late_step_.end());
+  late_step_.clear();
+  late_count_ += late_in_step_;
+  rec.late_packets = late_in_step_;
+  const uint64_t end = crit.end;
+  if (crit.core >= 0) {
+    rec.critical.core = uint32_t(crit.core);
+    rec.critical.component = "core " + chip_.cores[uint32_t(crit.core)].name +
+                             (crit.synapse ? " synaptic input" : " neuron update");
+    rec.critical.packet_src_core = crit.packet_src;
+    rec.critical.packet_hops = uint32_t(crit.packet_hops);
+    rec.critical.packet_latency = crit.packet_latency;
+  }
   rec.active_cycles = end - start_;
   rec.barrier_cycles = barrier_cycles(rec.active_cycles);
   if (tick_cycles_) rec.slack_cycles = int64_t(tick_cycles_) - int64_t(rec.active_cycles);
-  rec.late_packets = late_in_step_;
-  count_step(rec);
-  rec.dynamic_pj = step_energy(rec);
+  rec.dynamic_pj = step_energy(rec, events);
   rec.ns = double(rec.cycles()) * chip_.clock.cycle_ns;
   rec.static_pj = static_mw() * rec.ns;  // mW x ns = pJ
   input_spikes_ = 0;
@@ -694,7 +899,7 @@ StepRecord ChipModel::end_window() {
     for (const auto& sp : k->timed_out_) k->spiked_.push_back(sp.neuron);
   }
   count_step(rec);
-  rec.dynamic_pj = step_energy(rec);
+  rec.dynamic_pj = step_energy(rec, type_events());
   rec.ns = double(rec.cycles()) * chip_.clock.cycle_ns;
   rec.static_pj = static_mw() * rec.ns;
   input_spikes_ = 0;

@@ -163,6 +163,24 @@ models::AnalogSetup analog_setup(const config::ChipConfig& chip, uint32_t type, 
 // The circuit id of neuron `i` of chip core `core`.
 inline uint32_t circuit_id(uint32_t core, uint32_t i) { return core << 16 | i; }
 
+// A system spread over processes (sim/dist implements this over MPI ranks): which chips this
+// process computes, and the collectives that combine what the processes saw. Every process
+// builds the whole chip (every core's neuron state and counters, every router) but computes only
+// its chips' cores and routers and holds only their synaptic memories; flits and credits that
+// cross to another process's chip leave through the RemotePort. The combination is exact: each
+// process gets the spikes and step records, and after gather_counters() the counters, that one
+// process computing everything would have.
+class ChipShare : public models::noc::RemotePort {
+ public:
+  std::vector<uint8_t> local_chip;   // per chip of the system: computed here
+  // Every process's `mine`, concatenated in process order, on every process; counts[r] is
+  // process r's length.
+  virtual void all_gather(const std::vector<uint64_t>& mine, std::vector<uint64_t>& all,
+                          std::vector<int>& counts) = 0;
+  // Element-wise sums over the processes, on every process.
+  virtual void sum(std::vector<uint64_t>& v) = 0;
+};
+
 class Core final : public models::noc::Component {
  public:
   uint64_t evaluate(uint64_t c) override;
@@ -206,7 +224,7 @@ class ChipModel {
   ChipModel(const config::ChipConfig& chip, const models::Network& net,
             const models::ExpandedNetwork& ex, const map::Placement& placement,
             models::noc::Scheduler& scheduler, bool release = false,
-            const models::AdexCalibration* calibration = nullptr);
+            const models::AdexCalibration* calibration = nullptr, ChipShare* share = nullptr);
 
   // Sets up timestep steps_done(): neuron updates, spike packets, input injection. The caller
   // then runs the scheduler until it is idle and calls end_step().
@@ -228,8 +246,17 @@ class ChipModel {
     return zero_load(from, cores_[uint32_t(core_slot_[dst])]->terminal_);
   }
 
-  // Probe variable `var` (index into the model's probe names) of neuron i of population p.
+  // Probe variable `var` (index into the model's probe names) of neuron i of population p (a
+  // neuron this process computes).
   int64_t probe(uint32_t p, uint32_t var, uint32_t i) const;
+  // Spread over processes: whether this process computes chip core `core` / neuron i of
+  // population p; gather_counters() makes every process's counters the whole system's (call it
+  // once, after the last step, before reading counters for a report).
+  bool owns_core(uint32_t core) const {
+    return share_ == nullptr || share_->local_chip[chip_.system.chip_of_core(core)];
+  }
+  bool owns(uint32_t p, uint32_t i) const { return owns_core(pl_.core_of[p][i]); }
+  void gather_counters();
   // Fixed-tick chips: every late packet is counted; the first kMaxLateRecords are kept.
   static constexpr size_t kMaxLateRecords = 100;
   uint64_t late_packets() const { return late_count_; }
@@ -258,9 +285,25 @@ class ChipModel {
   void begin_window();
   StepRecord end_window();
   void late_packet(const Core& k, uint32_t packet, uint32_t axon, uint64_t arrival, uint64_t deadline);
-  const Core* close_critical(StepRecord& rec, uint64_t* end) const;
+  // The unit that finished last (ties: the lowest core index).
+  struct Critical {
+    uint64_t end = 0;
+    int64_t core = -1;          // chip core index; -1: no core
+    bool synapse = false;
+    uint64_t packet_hops = 0, packet_latency = 0;
+    int64_t packet_src = -2;
+  };
+  Critical find_critical(StepRecord& rec) const;
+  int64_t core_of_terminal(uint32_t terminal) const;
   void count_step(StepRecord& rec);
-  double step_energy(StepRecord& rec);
+  // This step's events per core type: synaptic ops, active and inactive updates, spikes, memory
+  // reads (kEventKinds per type).
+  static constexpr size_t kEventKinds = 5;
+  std::vector<uint64_t> type_events();
+  double step_energy(const StepRecord& rec, const std::vector<uint64_t>& events) const;
+  void gather_spikes();
+  void combine(StepRecord& rec, Critical& crit, std::vector<uint64_t>& events);
+  void order_late_records(size_t keep);
   uint64_t barrier_cycles(uint64_t active) const;
   const config::ChipConfig& chip_;
   const models::Network& net_;
@@ -295,6 +338,8 @@ class ChipModel {
   uint64_t tick_cycles_ = 0;
   uint64_t late_count_ = 0, late_in_step_ = 0;
   std::vector<LatePacket> late_;
+  std::vector<LatePacket> late_step_;   // this step's, until end_step orders and keeps them
+  ChipShare* share_ = nullptr;
 };
 
 }  // namespace neuromesh::chip

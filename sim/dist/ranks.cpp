@@ -103,9 +103,17 @@ void Ranks::finalize() {
 #endif
 }
 
-void Ranks::all_gather(const std::vector<uint32_t>& mine, std::vector<uint32_t>& all, std::vector<int>& counts) {
-  counts.assign(size_t(size_), 0);
-  if (!mpi_) {
+namespace {
+#ifdef NEUROMESH_HAVE_MPI
+template <typename T> MPI_Datatype mpi_type();
+template <> MPI_Datatype mpi_type<uint32_t>() { return MPI_UINT32_T; }
+template <> MPI_Datatype mpi_type<uint64_t>() { return MPI_UINT64_T; }
+#endif
+
+template <typename T>
+void gather_all(bool mpi, int size, const std::vector<T>& mine, std::vector<T>& all, std::vector<int>& counts) {
+  counts.assign(size_t(size), 0);
+  if (!mpi) {
     all = mine;
     counts[0] = int(mine.size());
     return;
@@ -113,12 +121,52 @@ void Ranks::all_gather(const std::vector<uint32_t>& mine, std::vector<uint32_t>&
 #ifdef NEUROMESH_HAVE_MPI
   const int n = int(mine.size());
   MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
-  std::vector<int> displs(size_t(size_), 0);
-  for (int r = 1; r < size_; ++r) displs[size_t(r)] = displs[size_t(r - 1)] + counts[size_t(r - 1)];
+  std::vector<int> displs(size_t(size), 0);
+  for (int r = 1; r < size; ++r) displs[size_t(r)] = displs[size_t(r - 1)] + counts[size_t(r - 1)];
   all.resize(size_t(displs.back() + counts.back()));
-  MPI_Allgatherv(mine.data(), n, MPI_UINT32_T, all.data(), counts.data(), displs.data(), MPI_UINT32_T,
+  MPI_Allgatherv(mine.data(), n, mpi_type<T>(), all.data(), counts.data(), displs.data(), mpi_type<T>(),
                  MPI_COMM_WORLD);
 #endif
+}
+}  // namespace
+
+void Ranks::all_gather(const std::vector<uint32_t>& mine, std::vector<uint32_t>& all, std::vector<int>& counts) {
+  gather_all(mpi_, size_, mine, all, counts);
+}
+
+void Ranks::all_gather(const std::vector<uint64_t>& mine, std::vector<uint64_t>& all, std::vector<int>& counts) {
+  gather_all(mpi_, size_, mine, all, counts);
+}
+
+void Ranks::all_to_all(const std::vector<std::vector<uint64_t>>& out, std::vector<uint64_t>& in,
+                       std::vector<int>& counts) {
+  counts.assign(size_t(size_), 0);
+  if (!mpi_) {
+    in = out.at(0);
+    counts[0] = int(in.size());
+    return;
+  }
+#ifdef NEUROMESH_HAVE_MPI
+  std::vector<int> send_counts(size_t(size_), 0), send_displs(size_t(size_), 0), recv_displs(size_t(size_), 0);
+  std::vector<uint64_t> flat;
+  for (int r = 0; r < size_; ++r) {
+    send_displs[size_t(r)] = int(flat.size());
+    send_counts[size_t(r)] = int(out[size_t(r)].size());
+    flat.insert(flat.end(), out[size_t(r)].begin(), out[size_t(r)].end());
+  }
+  MPI_Alltoall(send_counts.data(), 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
+  for (int r = 1; r < size_; ++r) recv_displs[size_t(r)] = recv_displs[size_t(r - 1)] + counts[size_t(r - 1)];
+  in.resize(size_t(recv_displs.back() + counts.back()));
+  MPI_Alltoallv(flat.data(), send_counts.data(), send_displs.data(), MPI_UINT64_T, in.data(), counts.data(),
+                recv_displs.data(), MPI_UINT64_T, MPI_COMM_WORLD);
+#endif
+}
+
+uint64_t Ranks::min(uint64_t v) {
+#ifdef NEUROMESH_HAVE_MPI
+  if (mpi_) MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
+#endif
+  return v;
 }
 
 void Ranks::sum(std::vector<int64_t>& v) {

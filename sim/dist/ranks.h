@@ -38,6 +38,12 @@ class Ranks {
   // Collectives: every rank calls them in the same order.
   // Each rank's `mine` concatenated in rank order into `all`; counts[r] is rank r's length.
   void all_gather(const std::vector<uint32_t>& mine, std::vector<uint32_t>& all, std::vector<int>& counts);
+  void all_gather(const std::vector<uint64_t>& mine, std::vector<uint64_t>& all, std::vector<int>& counts);
+  // out[r] goes to rank r; `in` receives every rank's words for this one, in rank order
+  // (counts[r] from rank r).
+  void all_to_all(const std::vector<std::vector<uint64_t>>& out, std::vector<uint64_t>& in, std::vector<int>& counts);
+  // The smallest of the ranks' values, on every rank.
+  uint64_t min(uint64_t v);
   // Element-wise sums over ranks, in place, on every rank.
   void sum(std::vector<int64_t>& v);
   void sum(std::vector<uint64_t>& v);

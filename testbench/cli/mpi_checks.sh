@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # mpi_checks.sh NEUROMESH SOURCE_DIR CHECK
 # A run spread over MPI ranks (docs/systems.md): mpirun -n K gives the single process's outputs,
-# byte for byte, for K = 1, 2, 3 (3 oversubscribes this 2-core machine), several placements and
-# thread counts; what cannot be spread is refused with exit 2 and one message. Exit 77 (skipped)
-# when the build has no MPI.
+# byte for byte, for K = 1, 2, 3 (3 oversubscribes this 2-core machine), in the functional mode
+# (several placements and thread counts) and in the cycle mode (every report, under inter-chip
+# links that back-pressure and a lookahead of one cycle); what cannot be spread is refused with
+# exit 2 and one message. Exit 77 (skipped) when the build has no MPI.
 set -u
 nm="$1"; src="$2"; check="$3"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -16,6 +17,10 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 mpi() { local k="$1"; shift; mpirun -n "$k" "$nm" "$@"; }
 same() {  # same DIR_A DIR_B: the run's outputs are the same bytes
   for f in spikes.csv probes.csv; do cmp "$1/$f" "$2/$f" || fail "$f differs: $1 vs $2"; done
+}
+same_all() {  # same_all DIR_A DIR_B: every file of the run (reports too) the same bytes
+  [ "$(ls "$1")" = "$(ls "$2")" ] || fail "different files: $(ls "$1") vs $(ls "$2")"
+  for f in "$1"/*; do cmp "$f" "$2/$(basename "$f")" || fail "$(basename "$f") differs: $1 vs $2"; done
 }
 expect_refusal() {  # expect_refusal K REGEX ARGS...: exit 2, the message once
   local k="$1" re="$2"; shift 2
@@ -51,9 +56,41 @@ case "$check" in
     mpi 3 $run --strategy locality --out "$tmp/k3" >/dev/null 2>&1 || fail "mpirun -n 3 failed"
     same "$tmp/one" "$tmp/k3"
     ;;
+  cycle_ranks_agree)
+    # Cores, routers and edge gateways on each rank's chips; flits and credits that cross to
+    # another rank's chip exchanged every link-latency window: every report the same bytes.
+    run="run --system $board --network $net --steps 15 --mode cycle --kernel calendar"
+    "$nm" $run --out "$tmp/one" >"$tmp/one.log" || fail "single-process run failed"
+    jq_flits=$(grep -o '"interchip_flits": *[0-9]*' "$tmp/one/report.json" | head -1 | grep -o '[0-9]*$')
+    [ "${jq_flits:-0}" -gt 1000 ] || fail "too little inter-chip traffic to compare (${jq_flits:-none})"
+    for k in 1 2 3; do
+      mpi $k $run --out "$tmp/k$k" >"$tmp/k$k.log" 2>&1 || { cat "$tmp/k$k.log"; fail "mpirun -n $k failed"; }
+      same_all "$tmp/one" "$tmp/k$k"
+    done
+    # The SystemC kernel in one process gives the same spikes and step timing.
+    "$nm" ${run/calendar/systemc} --out "$tmp/sc" >/dev/null || fail "SystemC run failed"
+    for f in spikes.csv probes.csv steps.csv cores.csv links.csv interchip_links.csv; do
+      cmp "$tmp/sc/$f" "$tmp/k3/$f" || fail "$f: SystemC kernel in one process differs from 3 ranks"
+    done
+    ;;
+  cycle_backpressure)
+    # Slow links with one-flit buffers (credits cross ranks all the time), a one-cycle link
+    # latency (windows of one cycle), and grouped placements.
+    run="run --system $board --network $net --steps 5 --mode cycle --kernel calendar"
+    for variant in "--set interchip_link.bandwidth_gbit_s=0.5 --set interchip_link.buffer_flits=1 --strategy connectivity" \
+                   "--set interchip_link.latency_ns=0.1 --strategy locality"; do
+      "$nm" $run $variant --out "$tmp/one" >/dev/null || fail "single-process run failed: $variant"
+      for k in 2 3; do
+        mpi $k $run $variant --out "$tmp/k$k" >"$tmp/k$k.log" 2>&1 || { cat "$tmp/k$k.log"; fail "mpirun -n $k failed: $variant"; }
+        same_all "$tmp/one" "$tmp/k$k"
+      done
+      rm -rf "$tmp/one" "$tmp/k2" "$tmp/k3"
+    done
+    ;;
   refusals)
     run="run --system $board --network $net --steps 5"
-    expect_refusal 2 "mode cycle runs in one process" $run --mode cycle --out "$tmp/o"
+    expect_refusal 2 "runs on the calendar kernel: add --kernel calendar" $run --mode cycle --out "$tmp/o"
+    expect_refusal 2 "--trace records one process" $run --mode cycle --kernel calendar --trace "$tmp/w.vcd" --out "$tmp/o"
     expect_refusal 2 "at most one rank per chip" run --chip "$src/configs/chips/loihi2.yaml" \
       --network "$src/configs/networks/ei_recurrent.yaml" --steps 5 --out "$tmp/o"
     expect_refusal 3 "only 'neuromesh run' spreads" validate "$board"
