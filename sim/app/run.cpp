@@ -484,7 +484,7 @@ double simulate(const RunOptions& o, const config::ChipConfig& chip, const model
 // The cycle mode's reports and trace, into their staging files; returns the exit status.
 int finish_cycle(const RunOptions& o, const Loaded& l, const map::PlacementQuality& quality,
                  Cycle& cycle, chip::ChipTrace* trace,
-                 uint64_t synapses, double seconds, io::OutputSet& out,
+                 uint64_t synapses, double seconds, double peak_mib, io::OutputSet& out,
                  std::vector<report::Trace> traces) {
   const std::filesystem::path dir(o.out);
   report::RunInfo info{o.mode, o.placement.empty() ? o.strategy : "file", o.kernel, o.steps, synapses,
@@ -508,10 +508,12 @@ int finish_cycle(const RunOptions& o, const Loaded& l, const map::PlacementQuali
   uint64_t cycles = 0, ops = 0;
   for (const auto& r : cycle.records) cycles += r.cycles(), ops += r.synaptic_ops;
   std::cout << fmt::format(
-      "ran {} steps of '{}' on '{}' (cycle mode, {} kernel): {} cycles ({:.6g} us of chip time), {} "
-      "synaptic ops; {:.3f} s wall ({:.3g} synaptic ops/s)\n",
-      o.steps, l.net.name, l.chip.name, o.kernel, cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops,
-      seconds, seconds > 0 ? double(ops) / seconds : 0.0);
+      "ran {} steps of '{}' on '{}' (cycle mode, {} kernel{}): {} cycles ({:.6g} us of chip time), {} "
+      "synaptic ops; {:.3f} s wall ({:.3g} synaptic ops/s); peak RSS {:.0f} MiB{}\n",
+      o.steps, l.net.name, l.chip.name, o.kernel,
+      dist::Ranks::world().distributed() ? fmt::format(", {} MPI ranks", dist::Ranks::world().size()) : std::string(),
+      cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops, seconds, seconds > 0 ? double(ops) / seconds : 0.0,
+      peak_mib, dist::Ranks::world().distributed() ? " (largest rank)" : "");
   std::cout << fmt::format("wrote {0}/spikes.csv, {0}/probes.csv, {0}/report.json, "
                            "{0}/report.html, {0}/steps.csv, {0}/cores.csv, {0}/links.csv{1}\n",
                            o.out, l.chip.system.present ? fmt::format(", {0}/chips.csv, {0}/interchip_links.csv", o.out) : "");
@@ -598,20 +600,20 @@ int run_command(const RunOptions& o) {
   sim = make_simulation(o, l, &cycle, trace, rtl);
   std::vector<report::Trace> traces;
   const double seconds = simulate(o, l.chip, l.net, *sim, out, traces);
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const double peak_mib = ranks.max(double(u.ru_maxrss) / 1024.0);
   if (cycle) {
     // Every rank's counters, then rank 0 writes the reports.
     cycle->model().gather_counters();
     if (ranks.rank() != 0) return cycle->model().late_packets() ? kExitHardwareFailure : 0;
-    return finish_cycle(o, l, quality, *cycle, trace.get(), synapses, seconds, out, std::move(traces));
+    return finish_cycle(o, l, quality, *cycle, trace.get(), synapses, seconds, peak_mib, out, std::move(traces));
   }
   models::FunctionalCounters c = sim->counters();
   std::vector<uint64_t> work = {c.spikes, c.synaptic_ops, c.neuron_updates};
   ranks.sum(work);
   c.spikes = work[0], c.synaptic_ops = work[1], c.neuron_updates = work[2];
   if (ranks.rank() == 0) out.commit();
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  const double peak_mib = ranks.max(double(u.ru_maxrss) / 1024.0);
   std::cout << fmt::format(
       "ran {} steps of '{}' on '{}' (functional mode{}): {} spikes, {} input spikes, {} synaptic "
       "ops, {} neuron updates; {} cores used; {:.3f} s ({:.3g} synaptic ops/s); peak RSS {:.0f} MiB{}\n",
