@@ -606,6 +606,14 @@ int run_command(const RunOptions& o) {
   if (cycle) {
     // Every rank's counters, then rank 0 writes the reports.
     cycle->model().gather_counters();
+    if (const auto* cal = dynamic_cast<const CycleCalendar*>(cycle); cal && cal->share) {
+      std::vector<uint64_t> x = {cal->share->messages(), cal->share->windows()};
+      ranks.sum(x);
+      std::cout << fmt::format("across {} MPI ranks: {} windows of {} cycles, {} flits and credits "
+                               "crossed between ranks ({:.1f} per step)\n",
+                               ranks.size(), x[1] / uint64_t(ranks.size()), l.chip.system.link.latency_cycles, x[0],
+                               o.steps ? double(x[0]) / double(o.steps) : 0.0);
+    }
     if (ranks.rank() != 0) return cycle->model().late_packets() ? kExitHardwareFailure : 0;
     return finish_cycle(o, l, quality, *cycle, trace.get(), synapses, seconds, peak_mib, out, std::move(traces));
   }
