@@ -10,15 +10,17 @@
 namespace neuromesh::models {
 
 struct LifUnitIn {
-  int32_t u = 0, v = 0;
+  int64_t u = 0;              // 52 bits signed
+  int32_t v = 0;
   uint32_t du = 0, dv = 0, vth = 0;
   int32_t bias_mant = 0, bias_exp = 0;
-  int32_t a = 0;
+  int64_t a = 0;              // 34 bits signed
   uint32_t ref_period = 0, ref_left = 0;  // refractory extension, 6 bits each
 };
 
 struct LifUnitOut {
-  int32_t u = 0, v = 0;
+  int64_t u = 0;
+  int32_t v = 0;
   bool spike = false;
   uint32_t ref_left = 0;
   bool operator==(const LifUnitOut& o) const {
@@ -30,11 +32,13 @@ class LifUpdateUnit {
  public:
   static constexpr int kLatency = 2;  // cycles from an accepted input to its valid output
 
-  // The operand domain in which the unit is bit-exact with the reference (see the .sv header).
+  // The unit's operand domain: the golden model's (models/loihi_lif.h: |u| < kULimit, |a| <
+  // kInputLimit, v within its saturation rails, the parameters' field widths). It is closed
+  // under the update, and the expansion keeps every neuron's input inside it.
   static bool in_domain(const LifUnitIn& x) {
     const int64_t lim = int64_t{1} << 23;
-    return x.u > -lim && x.u <= lim && x.v > -lim && x.v < lim && x.a > -(1 << 16) &&
-           x.a < (1 << 16) && x.du <= 4095 && x.dv <= 4095 && x.vth < (1u << 17) &&
+    return x.u > -loihi::kULimit && x.u < loihi::kULimit && x.v > -lim && x.v < lim &&
+           x.a > -loihi::kInputLimit && x.a < loihi::kInputLimit && x.du <= 4095 && x.dv <= 4095 && x.vth < (1u << 17) &&
            x.bias_mant >= -4096 && x.bias_mant <= 4095 && x.bias_exp >= -8 && x.bias_exp <= 7 &&
            x.ref_period < 64 && x.ref_left < 64;
   }
@@ -53,7 +57,7 @@ class LifUpdateUnit {
     s.v = x.v;
     s.refractory_left = int32_t(x.ref_left);
     const bool spike = loihi::lif_step(p, s, x.a);
-    return LifUnitOut{int32_t(s.u), int32_t(s.v), spike, uint32_t(s.refractory_left)};
+    return LifUnitOut{s.u, int32_t(s.v), spike, uint32_t(s.refractory_left)};
   }
 
   // Cycles to stream n neurons through with the output always ready.

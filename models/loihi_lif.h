@@ -19,6 +19,16 @@ constexpr int kMinBiasExp = -8;                     // Lava allows negative (ari
 constexpr int kMaxBiasExp = 7;
 constexpr int kMaxDelay = 63;                       // Loihi 2: 6-bit synaptic delays
 
+// The operand domain of lif_update in 64-bit arithmetic. If a neuron's summed input always
+// satisfies |a| < kInputLimit and u starts with |u| < kULimit, then |u| < kULimit after every
+// update: |decay(u)| <= (4095/4096)(2^51 - 1) < 2^51 - 2^39 and |a << 6| <= 2^39 - 64, and the
+// single wrap never makes |u| larger than max(|u|, 2^23). So |u| x factor < 2^63 and no 64-bit
+// product or sum of the update can overflow. The expansion refuses a network in which some
+// neuron's summed input could reach kInputLimit (the sum over its synapses of |weight| x largest
+// |payload| x 2^weight_exp); the RTL unit's ports take exactly this domain (docs/rtl.md).
+constexpr int64_t kInputLimit = int64_t{1} << 33;
+constexpr int64_t kULimit = int64_t{1} << 51;
+
 struct LifParams {
   int32_t du = 0;          // 0..4095, current decay (the hardware uses du + 1)
   int32_t dv = 0;          // 0..4095, voltage decay

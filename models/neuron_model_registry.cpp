@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include "models/adex.h"
+#include "models/connectivity.h"
+#include "models/network.h"
 #include "models/loihi_lif_unit.h"
 #include "models/truenorth_neuron.h"
 #include "models/truenorth_axon_types.h"
@@ -23,6 +25,44 @@ NeuronParamSpec choice(std::string name, std::vector<std::string> choices, int64
                        std::string meaning) {
   const int64_t max = int64_t(choices.size()) - 1;
   return {std::move(name), 0, max, false, fallback, std::move(choices), std::move(meaning)};
+}
+
+// Refuses a Loihi LIF population in which some neuron's summed input could reach
+// loihi::kInputLimit, where the 64-bit update could overflow (models/loihi_lif.h). A neuron's
+// bound is the sum over its projections of S x 2^weight_exp (weight_exp >= 0) or
+// ceil(S / 2^-weight_exp) (an arithmetic shift right never makes |S| larger than that), S being
+// the sum over the projection's synapses onto it of |weight| x the source's largest |payload|.
+void check_lif_input_bound(const Network& net, uint32_t p, ExpandedNetwork& ex) {
+  const uint32_t n = net.populations[p].size;
+  std::vector<uint64_t> bound(n, 0), sum(n, 0);
+  constexpr uint64_t kCap = uint64_t{1} << 40;   // far above the limit, far below overflow
+  for (uint32_t k = 0; k < ex.tables.size(); ++k) {
+    const auto& t = ex.tables[k];
+    if (t.to != p) continue;
+    uint64_t payload = 1;
+    if (t.from.is_input) {
+      for (const auto& s : net.inputs[t.from.index].spikes)
+        payload = std::max<uint64_t>(payload, uint64_t(s.payload < 0 ? -int64_t(s.payload) : int64_t(s.payload)));
+    }
+    std::fill(sum.begin(), sum.end(), 0);
+    for (const auto& y : t.synapses) {
+      const uint64_t w = uint64_t(y.weight < 0 ? -int64_t(y.weight) : int64_t(y.weight));
+      sum[y.post] = std::min(sum[y.post] + w * payload, kCap);   // w x payload < 2^32
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t a = t.weight_exp >= 0 ? sum[i] << t.weight_exp
+                                           : (sum[i] + (uint64_t{1} << -t.weight_exp) - 1) >> -t.weight_exp;
+      bound[i] = std::min(bound[i] + a, kCap);
+    }
+  }
+  for (uint32_t i = 0; i < bound.size(); ++i) {
+    if (bound[i] < uint64_t(loihi::kInputLimit)) continue;
+    throw ExpansionError(
+        "population '" + net.populations[p].name + "' neuron " + std::to_string(i) +
+        ": its summed synaptic input could reach 2^33 (the sum over its synapses of |weight| x "
+        "the source's largest |payload| x 2^weight_exp), beyond which the LIF's 64-bit arithmetic "
+        "could overflow; use smaller weights, payloads or weight_exp (docs/models.md)");
+  }
 }
 
 // Field widths of the Loihi-style CUBA LIF (see docs/models.md and the Lava bit-accurate model).
@@ -54,6 +94,7 @@ NeuronModelInfo loihi_cuba_lif() {
   m.max_delay = lo::kMaxDelay;
   m.graded_spikes = true;
   m.make = make_loihi_lif_unit;
+  m.prepare = check_lif_input_bound;
   return m;
 }
 

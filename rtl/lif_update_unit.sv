@@ -1,9 +1,10 @@
 // Loihi-style CUBA LIF neuron update unit: one neuron per cycle, two pipeline stages, valid/ready
 // streaming with back-pressure. Bit-exact with the golden model (models/loihi_lif.h,
-// models/lif_update_unit.h) inside its operand domain:
-//   u_i in [-(2^23) + 1, 2^23]  (25-bit signed: the reference's wrap can leave u at +2^23)
-//   v_i in [-(2^23) + 1, 2^23 - 1], a_i in [-(2^16) + 1, 2^16 - 1] (so (a << 6) never needs a
-//   second wrap), du/dv 12-bit, vth 17-bit, bias mantissa 13-bit signed, exponent 4-bit signed.
+// models/lif_update_unit.h) over the model's whole operand domain (docs/rtl.md, "Widths"):
+//   u_i in [-(2^51) + 1, 2^51 - 1] (52-bit signed: the model's u after its single wrap, bounded
+//   by the input limit), v_i in [-(2^23) + 1, 2^23 - 1], a_i in [-(2^33) + 1, 2^33 - 1] (34-bit
+//   signed: the expansion refuses a neuron whose summed input could reach 2^33), du/dv 12-bit,
+//   vth 17-bit, bias mantissa 13-bit signed, exponent 4-bit signed.
 // Refractory extension (off when ref_period_i is 0): a neuron with ref_left_i > 0 integrates u,
 // holds v at 0, cannot spike and leaves with ref_left_o = ref_left_i - 1; a spike sets
 // ref_left_o = ref_period_i.
@@ -17,20 +18,20 @@ module lif_update_unit (
   // Input stream: one neuron's state, parameters and summed synaptic input.
   input  logic               in_valid_i,
   output logic               in_ready_o,
-  input  logic signed [24:0] u_i,
+  input  logic signed [51:0] u_i,
   input  logic signed [23:0] v_i,
   input  logic        [11:0] du_i,
   input  logic        [11:0] dv_i,
   input  logic        [16:0] vth_i,
   input  logic signed [12:0] bias_mant_i,
   input  logic signed [3:0]  bias_exp_i,
-  input  logic signed [16:0] a_i,
+  input  logic signed [33:0] a_i,
   input  logic        [5:0]  ref_period_i,
   input  logic        [5:0]  ref_left_i,
   // Output stream: the new state and whether the neuron spiked.
   output logic               out_valid_o,
   input  logic               out_ready_i,
-  output logic signed [24:0] u_o,
+  output logic signed [51:0] u_o,
   output logic signed [23:0] v_o,
   output logic               spike_o,
   output logic        [5:0]  ref_left_o
@@ -40,16 +41,16 @@ module lif_update_unit (
 
   // ---- stage 1: decays and bias ------------------------------------------------------------
   logic               s1_valid_d, s1_valid_q;
-  logic signed [24:0] s1_u_dec_d, s1_u_dec_q;
+  logic signed [51:0] s1_u_dec_d, s1_u_dec_q;
   logic signed [23:0] s1_v_dec_d, s1_v_dec_q;
   logic signed [20:0] s1_bias_d, s1_bias_q;
-  logic signed [16:0] s1_a_d, s1_a_q;
+  logic signed [33:0] s1_a_d, s1_a_q;
   logic        [16:0] s1_vth_d, s1_vth_q;
   logic        [5:0]  s1_ref_period_d, s1_ref_period_q;
   logic        [5:0]  s1_ref_left_d, s1_ref_left_q;
   // ---- stage 2: output registers -----------------------------------------------------------
   logic               out_valid_d, out_valid_q;
-  logic signed [24:0] out_u_d, out_u_q;
+  logic signed [51:0] out_u_d, out_u_q;
   logic signed [23:0] out_v_d, out_v_q;
   logic               out_spike_d, out_spike_q;
   logic        [5:0]  out_ref_left_d, out_ref_left_q;
@@ -58,10 +59,12 @@ module lif_update_unit (
   assign stall = out_valid_q & ~out_ready_i;
   assign in_ready_o = ~stall;
 
-  // sign(x * f) * (|x * f| >> 12), f unsigned 13-bit.
+  // sign(x * f) * (|x * f| >> 12), f unsigned 13-bit: u 52 + 14 = 66 bits, v 24 + 14 = 38.
   logic        [12:0] u_factor, v_factor;
-  logic signed [38:0] u_prod, v_prod;
-  logic        [38:0] u_mag, v_mag;
+  logic signed [65:0] u_prod;
+  logic        [65:0] u_mag;
+  logic signed [37:0] v_prod;
+  logic        [37:0] v_mag;
   always_comb begin
 `ifdef MUTANT_DECAY_OFF_BY_ONE
     u_factor = 13'd4096 - {1'b0, du_i};
@@ -69,13 +72,14 @@ module lif_update_unit (
     u_factor = 13'd4096 - {1'b0, du_i} - 13'd1;
 `endif
     v_factor = 13'd4096 - {1'b0, dv_i};
-    u_prod = 39'(u_i) * $signed({1'b0, u_factor});
-    v_prod = 39'(v_i) * $signed({1'b0, v_factor});
-    u_mag = u_prod[38] ? 39'(-u_prod) : 39'(u_prod);
-    v_mag = v_prod[38] ? 39'(-v_prod) : 39'(v_prod);
+    u_prod = 66'(u_i) * $signed({1'b0, u_factor});
+    v_prod = 38'(v_i) * $signed({1'b0, v_factor});
+    u_mag = u_prod[65] ? 66'(-u_prod) : 66'(u_prod);
+    v_mag = v_prod[37] ? 38'(-v_prod) : 38'(v_prod);
   end
 
-  logic signed [38:0] u_shift, v_shift;
+  logic signed [65:0] u_shift;
+  logic signed [37:0] v_shift;
   logic signed [20:0] bias;
   always_comb begin
     u_shift = $signed(u_mag >> DecayShift);
@@ -97,8 +101,8 @@ module lif_update_unit (
       s1_ref_left_d = s1_ref_left_q;
     end else begin
       s1_valid_d = in_valid_i;
-      s1_u_dec_d = u_prod[38] ? 25'(-u_shift) : 25'(u_shift);
-      s1_v_dec_d = v_prod[38] ? 24'(-v_shift) : 24'(v_shift);
+      s1_u_dec_d = u_prod[65] ? 52'(-u_shift) : 52'(u_shift);
+      s1_v_dec_d = v_prod[37] ? 24'(-v_shift) : 24'(v_shift);
       s1_bias_d  = bias;
       s1_a_d     = a_i;
       s1_vth_d   = vth_i;
@@ -108,22 +112,23 @@ module lif_update_unit (
   end
 
   // ---- stage 2 logic: input, wrap, voltage, saturation, threshold ---------------------------
-  localparam logic signed [26:0] UvLimit = 27'sd8388608;  // 2^23
-  localparam logic signed [26:0] VMax = 27'sd8388607;     // 2^23 - 1
-  logic signed [26:0] u_sum, u_wrapped, v_sum, v_sat;
-  logic signed [26:0] threshold;
+  // 54 bits hold every sum: |u_dec| < 2^51 - 2^39, |a << 6| < 2^39, |v_dec| < 2^23, |bias| < 2^20.
+  localparam logic signed [53:0] UvLimit = 54'sd8388608;  // 2^23
+  localparam logic signed [53:0] VMax = 54'sd8388607;     // 2^23 - 1
+  logic signed [53:0] u_sum, u_wrapped, v_sum, v_sat;
+  logic signed [53:0] threshold;
   always_comb begin
-    u_sum = 27'(s1_u_dec_q) + (27'(s1_a_q) <<< ActShift);
+    u_sum = 54'(s1_u_dec_q) + (54'(s1_a_q) <<< ActShift);
     if (u_sum > UvLimit) begin
-      u_wrapped = u_sum - 27'sd16777216;
+      u_wrapped = u_sum - 54'sd16777216;
     end else if (u_sum <= -UvLimit) begin
-      u_wrapped = u_sum + 27'sd16777216;
+      u_wrapped = u_sum + 54'sd16777216;
     end else begin
       u_wrapped = u_sum;
     end
-    v_sum = 27'(s1_v_dec_q) + u_wrapped + 27'(s1_bias_q);
+    v_sum = 54'(s1_v_dec_q) + u_wrapped + 54'(s1_bias_q);
 `ifdef MUTANT_NO_SATURATION
-    v_sat = 27'(24'(v_sum));
+    v_sat = 54'(24'(v_sum));
 `else
     if (v_sum > VMax) begin
       v_sat = VMax;
@@ -133,7 +138,7 @@ module lif_update_unit (
       v_sat = v_sum;
     end
 `endif
-    threshold = $signed({4'b0, s1_vth_q, 6'b0});
+    threshold = $signed({31'b0, s1_vth_q, 6'b0});
     if (stall) begin
       out_valid_d = out_valid_q;
       out_u_d = out_u_q;
@@ -143,13 +148,13 @@ module lif_update_unit (
     end else if (s1_ref_left_q != 6'd0) begin
       // Refractory: u integrates, v is held at 0, no spike.
       out_valid_d = s1_valid_q;
-      out_u_d = 25'(u_wrapped);
+      out_u_d = 52'(u_wrapped);
       out_spike_d = 1'b0;
       out_v_d = 24'sd0;
       out_ref_left_d = s1_ref_left_q - 6'd1;
     end else begin
       out_valid_d = s1_valid_q;
-      out_u_d = 25'(u_wrapped);
+      out_u_d = 52'(u_wrapped);
       out_spike_d = v_sat > threshold;
       out_v_d = out_spike_d ? 24'sd0 : 24'(v_sat);
       out_ref_left_d = out_spike_d ? s1_ref_period_q : 6'd0;

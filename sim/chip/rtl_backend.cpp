@@ -10,7 +10,7 @@
 namespace neuromesh::chip {
 
 namespace {
-int32_t sign_extend(uint32_t raw, int bits) { return int32_t(raw << (32 - bits)) >> (32 - bits); }
+int64_t sign_extend(uint64_t raw, int bits) { return int64_t(raw << (64 - bits)) >> (64 - bits); }
 }  // namespace
 
 RtlNeuronBackend::RtlNeuronBackend() : dut_(std::make_unique<Vlif_update_unit>()) {
@@ -59,7 +59,7 @@ void RtlNeuronBackend::stream(const Where& where, models::LifArray& neurons,
     const bool offer = sent < n;
     if (offer) {
       const auto& p = neurons.params(sent);
-      x.u = int32_t(neurons.u(sent));
+      x.u = neurons.u(sent);
       x.v = int32_t(neurons.v(sent));
       x.du = uint32_t(p.du);
       x.dv = uint32_t(p.dv);
@@ -68,31 +68,33 @@ void RtlNeuronBackend::stream(const Where& where, models::LifArray& neurons,
       x.bias_exp = p.bias_exp;
       x.ref_period = uint32_t(p.refractory);
       x.ref_left = uint32_t(neurons.refractory_left(sent));
-      x.a = a_in[sent] > INT32_MAX ? INT32_MAX : a_in[sent] < INT32_MIN ? INT32_MIN : int32_t(a_in[sent]);
-      if (!models::LifUpdateUnit::in_domain(x) || x.a != a_in[sent]) {
-        throw map::MapError("--neuron-backend rtl: neuron " + std::to_string(where.neurons[sent]) +
-                                 " of population '" + where.population + "' (core " + where.core +
-                                 "): input " + std::to_string(a_in[sent]) + " or state (u " +
-                                 std::to_string(neurons.u(sent)) + ", v " +
-                                 std::to_string(neurons.v(sent)) +
-                                 ") is outside the RTL unit's operand domain (docs/rtl.md)");
+      x.a = a_in[sent];
+      // The unit's domain is the model's, which the expansion guarantees (models/loihi_lif.h):
+      // leaving it would be a bug here, not a property of the network.
+      if (!models::LifUpdateUnit::in_domain(x)) {
+        throw std::logic_error("--neuron-backend rtl: neuron " + std::to_string(where.neurons[sent]) +
+                               " of population '" + where.population + "' (core " + where.core +
+                               "): input " + std::to_string(a_in[sent]) + " or state (u " +
+                               std::to_string(neurons.u(sent)) + ", v " +
+                               std::to_string(neurons.v(sent)) +
+                               ") is outside the model's operand domain (docs/rtl.md)");
       }
     }
     dut_->in_valid_i = offer;
-    dut_->u_i = uint32_t(x.u) & 0x1FFFFFFu;
+    dut_->u_i = uint64_t(x.u) & ((uint64_t{1} << 52) - 1);
     dut_->v_i = uint32_t(x.v) & 0xFFFFFFu;
     dut_->du_i = x.du;
     dut_->dv_i = x.dv;
     dut_->vth_i = x.vth;
     dut_->bias_mant_i = uint32_t(x.bias_mant) & 0x1FFFu;
     dut_->bias_exp_i = uint32_t(x.bias_exp) & 0xFu;
-    dut_->a_i = uint32_t(x.a) & 0x1FFFFu;
+    dut_->a_i = uint64_t(x.a) & ((uint64_t{1} << 34) - 1);
     dut_->ref_period_i = x.ref_period;
     dut_->ref_left_i = x.ref_left;
     dut_->out_ready_i = 1;
     dut_->eval();
     if (dut_->out_valid_o) {
-      neurons.set_state(received, sign_extend(dut_->u_o, 25), sign_extend(dut_->v_o, 24),
+      neurons.set_state(received, sign_extend(dut_->u_o, 52), sign_extend(dut_->v_o, 24),
                         int32_t(dut_->ref_left_o));
       if (dut_->spike_o) flags[received] |= models::kSpiked;
       ++received;

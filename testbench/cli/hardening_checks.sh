@@ -151,15 +151,28 @@ PY
     mkdir "$tmp/dir.csv"
     sed "s|poisson: {rate: 0.05, seed: 99}|csv: $tmp/dir.csv|" "$nets/ei_recurrent.yaml" > "$tmp/csvnet.yaml"
     expect 2 "this is a directory, expected a spike CSV file" -- "$nm" run --chip "$chip" --network "$tmp/csvnet.yaml" --steps 2 --out "$tmp/o"
-    # The RTL unit's domain: a graded spike of 2^22 x weight 100 is outside its 17-bit input.
+    # The RTL unit takes the model's whole domain: a graded spike of 2^22 x weight 100 (outside
+    # the unit's former 17-bit input, refused until issue 12) runs and gives the model's bytes.
     cat > "$tmp/big.yaml" <<YAML
 network: {name: big, seed: 1}
 populations: [{name: pop, size: 3, model: loihi_cuba_lif, params: {du: 0, dv: 0, vth: 100000}}]
-inputs: [{name: in, size: 1, spikes: [[0, 0, 4194304]]}]
-projections: [{from: in, to: pop, all_to_all: {weight: 100}}]
+inputs: [{name: in, size: 1, spikes: [[0, 0, 4194304], [1, 0, -4194304], [3, 0, 8388607]]}]
+projections: [{from: in, to: pop, all_to_all: {weight: 100}, weight_exp: 2}]
+probes: [{population: pop, neurons: [0], variables: [u, v]}]
 YAML
-    expect 2 "--neuron-backend rtl: neuron 0 of population 'pop' \(core nc\[0\]\)" -- "$nm" run --chip "$chip" --network "$tmp/big.yaml" \
-      --steps 3 --mode cycle --neuron-backend rtl --out "$tmp/o"
+    for b in model rtl; do
+      "$nm" run --chip "$chip" --network "$tmp/big.yaml" --steps 6 --mode cycle --neuron-backend $b \
+        --out "$tmp/big-$b" >/dev/null || fail "big graded input, --neuron-backend $b"
+    done
+    for f in spikes.csv probes.csv steps.csv; do cmp "$tmp/big-model/$f" "$tmp/big-rtl/$f" || fail "rtl differs: $f"; done
+    grep -q ',pop,0,u,-\?[0-9]\{9,\}' "$tmp/big-rtl/probes.csv" || fail "u never left the 24-bit range: the check is weak"
+    # A neuron whose summed input could reach 2^33 (where the model's 64-bit update could
+    # overflow) is refused by the expansion, in every mode.
+    sed 's/weight: 100}, weight_exp: 2/weight: 255}, weight_exp: 7/' "$tmp/big.yaml" > "$tmp/huge.yaml"
+    for mode in functional cycle; do
+      expect 2 "population 'pop' neuron 0: its summed synaptic input could reach 2\^33" -- "$nm" run --chip "$chip" \
+        --network "$tmp/huge.yaml" --steps 3 --mode $mode --out "$tmp/o"
+    done
     ;;
   fifo)  # A11: hung in open() before
     mkfifo "$tmp/fifo"

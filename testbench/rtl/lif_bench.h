@@ -29,16 +29,23 @@ inline std::string describe(const models::LifUnitIn& x) {
   return os.str();
 }
 
-// A vector inside the unit's domain, with the corners drawn often.
+// A vector inside the unit's domain (the model's: models/loihi_lif.h), with the corners drawn
+// often: u at the wrap's edges and at the domain's ends, a at its ends and where a << 6 crosses
+// the wrap once or many times.
 inline models::LifUnitIn random_vector(models::Rng& r) {
   models::LifUnitIn x;
   const int64_t lim = int64_t{1} << 23;
-  switch (r.range(0, 5)) {
-    case 0: x.u = int32_t(lim); break;                       // the wrap's edge value
-    case 1: x.u = int32_t(-lim + 1); break;
-    case 2: x.u = int32_t(lim - r.range(0, 70000)); break;   // near the wrap
+  const int64_t ulim = models::loihi::kULimit, alim = models::loihi::kInputLimit;
+  switch (r.range(0, 9)) {
+    case 0: x.u = lim; break;                                // the wrap's edge value
+    case 1: x.u = -lim + 1; break;
+    case 2: x.u = lim - r.range(0, 70000); break;            // near the wrap
     case 3: x.u = 0; break;
-    default: x.u = int32_t(r.range(-lim + 1, lim));
+    case 4: x.u = ulim - 1; break;                           // the domain's ends
+    case 5: x.u = -ulim + 1; break;
+    case 6: x.u = (r.range(0, 1) ? 1 : -1) * (ulim - 1 - r.range(0, int64_t{1} << 40)); break;
+    case 7: x.u = r.range(-ulim + 1, ulim - 1) >> r.range(0, 40); break;   // every magnitude
+    default: x.u = r.range(-lim + 1, lim);
   }
   switch (r.range(0, 4)) {
     case 0: x.v = int32_t(lim - 1); break;                   // saturation edges
@@ -54,8 +61,15 @@ inline models::LifUnitIn random_vector(models::Rng& r) {
   const int64_t b = r.range(0, 3);
   x.bias_mant = int32_t(b == 0 ? -4096 : b == 1 ? 4095 : r.range(-4096, 4095));
   x.bias_exp = int32_t(r.range(-8, 7));
-  const int64_t a = r.range(0, 4);
-  x.a = int32_t(a == 0 ? (1 << 16) - 1 : a == 1 ? -(1 << 16) + 1 : a == 2 ? 0 : r.range(-(1 << 16) + 1, (1 << 16) - 1));
+  switch (r.range(0, 7)) {
+    case 0: x.a = alim - 1; break;
+    case 1: x.a = -alim + 1; break;
+    case 2: x.a = 0; break;
+    case 3: x.a = r.range(-(1 << 16) + 1, (1 << 16) - 1); break;               // one wrap at most
+    case 4: x.a = (r.range(0, 1) ? 1 : -1) * ((int64_t{1} << 17) + r.range(-2, 2)); break;  // a << 6 at 2^23
+    case 5: x.a = r.range(-alim + 1, alim - 1) >> r.range(0, 33); break;       // every magnitude
+    default: x.a = r.range(-alim + 1, alim - 1);
+  }
   x.ref_period = r.range(0, 2) == 0 ? uint32_t(r.range(0, 63)) : 0;
   x.ref_left = r.range(0, 3) == 0 ? uint32_t(r.range(0, 63)) : 0;
   return x;
@@ -78,6 +92,7 @@ BenchResult run_bench(Dut& dut, uint64_t vectors, uint64_t seed, double p_valid 
   models::LifUpdateUnit model;
   BenchResult res;
   auto sx = [](uint32_t raw, int bits) { return int32_t(raw << (32 - bits)) >> (32 - bits); };
+  auto sx64 = [](uint64_t raw, int bits) { return int64_t(raw << (64 - bits)) >> (64 - bits); };
   dut.clk_i = 0;
   dut.rst_ni = 0;
   dut.in_valid_i = 0;
@@ -93,14 +108,14 @@ BenchResult run_bench(Dut& dut, uint64_t vectors, uint64_t seed, double p_valid 
     const bool in_valid = r.chance(p_valid);
     const bool out_ready = r.chance(p_ready);
     dut.in_valid_i = in_valid;
-    dut.u_i = uint32_t(pending.u) & 0x1FFFFFFu;
+    dut.u_i = uint64_t(pending.u) & ((uint64_t{1} << 52) - 1);
     dut.v_i = uint32_t(pending.v) & 0xFFFFFFu;
     dut.du_i = pending.du;
     dut.dv_i = pending.dv;
     dut.vth_i = pending.vth;
     dut.bias_mant_i = uint32_t(pending.bias_mant) & 0x1FFFu;
     dut.bias_exp_i = uint32_t(pending.bias_exp) & 0xFu;
-    dut.a_i = uint32_t(pending.a) & 0x1FFFFu;
+    dut.a_i = uint64_t(pending.a) & ((uint64_t{1} << 34) - 1);
     dut.ref_period_i = pending.ref_period;
     dut.ref_left_i = pending.ref_left;
     dut.out_ready_i = out_ready;
@@ -124,7 +139,7 @@ BenchResult run_bench(Dut& dut, uint64_t vectors, uint64_t seed, double p_valid 
     }
     if (model.out_valid()) {
       const auto& want = model.out();
-      if (sx(dut.u_o, 25) != want.u) fail("u_o", std::to_string(want.u), std::to_string(sx(dut.u_o, 25)));
+      if (sx64(dut.u_o, 52) != want.u) fail("u_o", std::to_string(want.u), std::to_string(sx64(dut.u_o, 52)));
       else if (sx(dut.v_o, 24) != want.v) fail("v_o", std::to_string(want.v), std::to_string(sx(dut.v_o, 24)));
       else if (bool(dut.spike_o) != want.spike) fail("spike_o", std::to_string(want.spike), std::to_string(dut.spike_o));
       else if (uint32_t(dut.ref_left_o) != want.ref_left) fail("ref_left_o", std::to_string(want.ref_left), std::to_string(dut.ref_left_o));

@@ -20,8 +20,9 @@ namespace {
 SC_MODULE(LifScBench) {
   sc_in<bool> clk;
   sc_signal<bool> rst_n, in_valid, in_ready, out_valid, out_ready, spike;
-  sc_signal<uint32_t> u, v, du, dv, vth, bias_mant, bias_exp, a, ref_period, ref_left;
-  sc_signal<uint32_t> u_out, v_out, ref_left_out;
+  sc_signal<uint64_t> u, a, u_out;   // 52, 34 and 52 bits: Verilator's 64-bit ports
+  sc_signal<uint32_t> v, du, dv, vth, bias_mant, bias_exp, ref_period, ref_left;
+  sc_signal<uint32_t> v_out, ref_left_out;
   uint64_t vectors = 0, target = 0, cycles = 0, outputs = 0;
   std::string mismatch;
 
@@ -31,6 +32,7 @@ SC_MODULE(LifScBench) {
     neuromesh::models::Rng r(11);
     LifUpdateUnit model;
     auto sx = [](uint32_t raw, int bits) { return int32_t(raw << (32 - bits)) >> (32 - bits); };
+    auto sx64 = [](uint64_t raw, int bits) { return int64_t(raw << (64 - bits)) >> (64 - bits); };
     rst_n.write(false);
     in_valid.write(false);
     out_ready.write(false);
@@ -43,14 +45,14 @@ SC_MODULE(LifScBench) {
       const bool iv = r.chance(0.8), ordy = r.chance(0.8);
       in_valid.write(iv);
       out_ready.write(ordy);
-      u.write(uint32_t(x.u) & 0x1FFFFFFu);
+      u.write(uint64_t(x.u) & ((uint64_t{1} << 52) - 1));
       v.write(uint32_t(x.v) & 0xFFFFFFu);
       du.write(x.du);
       dv.write(x.dv);
       vth.write(x.vth);
       bias_mant.write(uint32_t(x.bias_mant) & 0x1FFFu);
       bias_exp.write(uint32_t(x.bias_exp) & 0xFu);
-      a.write(uint32_t(x.a) & 0x1FFFFu);
+      a.write(uint64_t(x.a) & ((uint64_t{1} << 34) - 1));
       ref_period.write(x.ref_period);
       ref_left.write(x.ref_left);
       wait(1, SC_NS);  // let the combinational ready path settle
@@ -60,7 +62,7 @@ SC_MODULE(LifScBench) {
       }
       if (model.out_valid()) {
         const auto& w = model.out();
-        if (sx(u_out.read(), 25) != w.u || sx(v_out.read(), 24) != w.v || spike.read() != w.spike ||
+        if (sx64(u_out.read(), 52) != w.u || sx(v_out.read(), 24) != w.v || spike.read() != w.spike ||
             ref_left_out.read() != w.ref_left) {
           mismatch = "cycle " + std::to_string(cycles) + ": outputs differ for a neuron of " +
                      neuromesh::testkit::describe(x);
