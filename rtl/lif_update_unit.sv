@@ -199,4 +199,56 @@ module lif_update_unit (
   assign v_o = out_v_q;
   assign spike_o = out_spike_q;
   assign ref_left_o = out_ref_left_q;
+
+  // ---- assertions ----------------------------------------------------------------------------
+  // Checked where the unit is Verilated with --assert (the benches and the co-simulation,
+  // rtl/CMakeLists.txt); a violation stops the simulation. docs/rtl.md lists them.
+`ifndef SYNTHESIS
+  localparam logic signed [53:0] UMax = 54'sd2251799813685247;  // 2^51 - 1
+  logic        [52:0] u_abs;
+  assign u_abs = u_i[51] ? 53'(-54'(u_i)) : 53'(u_i);
+  always_comb begin
+    // Handshake: ready is low exactly while a valid output is held back.
+    ReadyRule_A: assert (in_ready_o == !(out_valid_o && !out_ready_i))
+      else $error("lif_update_unit: in_ready_o is not !(out_valid_o && !out_ready_i)");
+    // Inputs inside the operand domain (models/loihi_lif.h, docs/rtl.md): u and a are not the
+    // most negative value of their ports, v is inside its rails, exponents in -8..7.
+    if (in_valid_i && in_ready_o) begin
+      InDomain_A: assert (u_i != -52'sd2251799813685248 && a_i != -34'sd8589934592 &&
+                          v_i != -24'sd8388608)
+        else $error("lif_update_unit: an accepted input is outside the operand domain");
+      // The decay never makes |u| larger: no overflow in the product or the rounding.
+      DecayShrinks_A: assert (u_shift <= 66'(u_abs))
+        else $error("lif_update_unit: the current decay increased |u|");
+    end
+    // Stage 2: the sum and its wrap fit u's 52 bits (the only places that may cut a value are
+    // the wrap and the v saturation).
+    if (s1_valid_q) begin
+      UFits_A: assert (u_wrapped >= -UMax && u_wrapped <= UMax)
+        else $error("lif_update_unit: u overflows its 52 bits");
+    end
+    // Outputs: v inside its rails; a spike leaves v at 0 and starts the refractory count.
+    if (out_valid_q) begin
+      VRails_A: assert (out_v_q != -24'sd8388608)
+        else $error("lif_update_unit: v_o outside +-(2^23 - 1)");
+      SpikeResets_A: assert (!out_spike_q || out_v_q == 24'sd0)
+        else $error("lif_update_unit: a spike did not reset v");
+    end
+  end
+  /* verilator lint_off SYNCASYNCNET */
+  // Reset: every register that carries meaning is cleared while rst_ni is low.
+  ResetValues_A: assert property (@(posedge clk_i) !rst_ni |-> (!s1_valid_q && !out_valid_q &&
+                                  out_u_q == '0 && out_v_q == '0 && !out_spike_q && out_ref_left_q == '0))
+    else $error("lif_update_unit: a register is not at its reset value during reset");
+  // A held-back output stays valid and unchanged until it is taken.
+  StallHolds_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                 (out_valid_o && !out_ready_i) |=> (out_valid_o && $stable(u_o) &&
+                                 $stable(v_o) && $stable(spike_o) && $stable(ref_left_o)))
+    else $error("lif_update_unit: a stalled output changed");
+  // An output is valid only two edges after an accepted input, or while held.
+  ValidFromInput_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                     out_valid_o |-> ($past(s1_valid_q) || $past(out_valid_o && !out_ready_i)))
+    else $error("lif_update_unit: an output appeared without an input");
+  /* verilator lint_on SYNCASYNCNET */
+`endif
 endmodule

@@ -1,6 +1,9 @@
 // The Verilated neuron update unit against the C++ cycle model: bit for bit on every output and
 // cycle for cycle on the handshakes, and the bench catches the RTL mutants.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "Vlif_mutant_decay.h"
 #include "Vlif_mutant_saturation.h"
@@ -45,4 +48,53 @@ TEST(LifUpdateUnitMutants, MissingSaturationIsCaught) {
   const auto r = run_bench(dut, 200000, 5);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.mismatch.find("_o"), std::string::npos) << r.mismatch;
+}
+
+namespace {
+// Resets a unit, then offers one vector (raw port values) with the output always ready, and
+// clocks it through.
+void offer_raw(uint64_t u, uint32_t v, uint64_t a, bool in_death_test = false) {
+  if (in_death_test) {
+    // Verilator prints an assertion's message on stdout; a death test reads stderr.
+    std::fflush(stdout);
+    dup2(STDERR_FILENO, STDOUT_FILENO);
+  }
+  Vlif_update_unit dut;
+  dut.clk_i = 0;
+  dut.rst_ni = 0;
+  dut.out_ready_i = 1;
+  dut.eval();
+  dut.clk_i = 1;
+  dut.eval();
+  dut.clk_i = 0;
+  dut.rst_ni = 1;
+  dut.eval();
+  dut.u_i = u;
+  dut.v_i = v;
+  dut.a_i = a;
+  dut.in_valid_i = 1;
+  for (int c = 0; c < 4; ++c) {
+    dut.eval();
+    dut.clk_i = 1;
+    dut.eval();
+    dut.clk_i = 0;
+    dut.eval();
+  }
+  dut.final();
+}
+}  // namespace
+
+// The unit is Verilated with --assert: a vector outside the operand domain stops the simulation
+// with the assertion's message (one death test per excluded value), and the largest vectors
+// inside it pass every assertion.
+TEST(LifUpdateUnitAssertions, OutOfDomainInputsStopTheSimulation) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const uint64_t u_min = uint64_t{1} << 51, a_min = uint64_t{1} << 33;   // -2^51, -2^33 as raw bits
+  const uint32_t v_min = 1u << 23;                                       // -2^23
+  EXPECT_DEATH(offer_raw(0, 0, a_min, true), "InDomain_A: lif_update_unit: an accepted input is outside the operand domain");
+  EXPECT_DEATH(offer_raw(u_min, 0, 0, true), "InDomain_A");
+  EXPECT_DEATH(offer_raw(0, v_min, 0, true), "InDomain_A");
+  // The domain's ends: u = -(2^51 - 1), v = -(2^23 - 1), a = -(2^33 - 1), and the positive ends.
+  offer_raw(u_min + 1, v_min + 1, a_min + 1);
+  offer_raw(u_min - 1, v_min - 1, a_min - 1);
 }
