@@ -10,8 +10,8 @@
 // ref_left_o = ref_period_i.
 // The domain is closed: outputs always lie inside it.
 //
-// Mutants for the bench (each must be caught): define MUTANT_DECAY_OFF_BY_ONE (current decay
-// without the "du + 1") or MUTANT_NO_SATURATION (v wraps instead of saturating).
+// Mutation testing (scripts/mutate-rtl) derives its mutants from this file: operator swaps,
+// constants off by one, dropped saturation and wrap, stuck handshake signals (docs/rtl.md).
 module lif_update_unit (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -66,11 +66,7 @@ module lif_update_unit (
   logic signed [37:0] v_prod;
   logic        [37:0] v_mag;
   always_comb begin
-`ifdef MUTANT_DECAY_OFF_BY_ONE
-    u_factor = 13'd4096 - {1'b0, du_i};
-`else
     u_factor = 13'd4096 - {1'b0, du_i} - 13'd1;
-`endif
     v_factor = 13'd4096 - {1'b0, dv_i};
     u_prod = 66'(u_i) * $signed({1'b0, u_factor});
     v_prod = 38'(v_i) * $signed({1'b0, v_factor});
@@ -127,9 +123,6 @@ module lif_update_unit (
       u_wrapped = u_sum;
     end
     v_sum = 54'(s1_v_dec_q) + u_wrapped + 54'(s1_bias_q);
-`ifdef MUTANT_NO_SATURATION
-    v_sat = 54'(24'(v_sum));
-`else
     if (v_sum > VMax) begin
       v_sat = VMax;
     end else if (v_sum < -VMax) begin
@@ -137,7 +130,6 @@ module lif_update_unit (
     end else begin
       v_sat = v_sum;
     end
-`endif
     threshold = $signed({31'b0, s1_vth_q, 6'b0});
     if (stall) begin
       out_valid_d = out_valid_q;

@@ -3,6 +3,7 @@
 // bit and every handshake. Random and corner-case vectors, random input gaps and back-pressure.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -36,8 +37,9 @@ inline models::LifUnitIn random_vector(models::Rng& r) {
   models::LifUnitIn x;
   const int64_t lim = int64_t{1} << 23;
   const int64_t ulim = models::loihi::kULimit, alim = models::loihi::kInputLimit;
-  switch (r.range(0, 9)) {
+  switch (r.range(0, 10)) {
     case 0: x.u = lim; break;                                // the wrap's edge value
+    case 8: x.u = r.range(-8, 8); break;                     // with a near 2^17: sums at +-2^23 +- 1
     case 1: x.u = -lim + 1; break;
     case 2: x.u = lim - r.range(0, 70000); break;            // near the wrap
     case 3: x.u = 0; break;
@@ -72,6 +74,15 @@ inline models::LifUnitIn random_vector(models::Rng& r) {
   }
   x.ref_period = r.range(0, 2) == 0 ? uint32_t(r.range(0, 63)) : 0;
   x.ref_left = r.range(0, 3) == 0 ? uint32_t(r.range(0, 63)) : 0;
+  if (r.range(0, 15) == 0) {
+    // v exactly at (or one off) the threshold: dv = 0 keeps v, no current, no bias.
+    x.dv = 0;
+    x.u = 0;
+    x.a = 0;
+    x.bias_mant = 0;
+    x.vth = uint32_t(r.range(0, (1 << 17) - 1));
+    x.v = int32_t(std::min<int64_t>(lim - 1, int64_t(x.vth) * 64 + r.range(-1, 1)));
+  }
   return x;
 }
 

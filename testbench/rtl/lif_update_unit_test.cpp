@@ -1,12 +1,10 @@
 // The Verilated neuron update unit against the C++ cycle model: bit for bit on every output and
-// cycle for cycle on the handshakes, and the bench catches the RTL mutants.
+// cycle for cycle on the handshakes, and its assertions stop a simulation fed outside the domain.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
 
-#include "Vlif_mutant_decay.h"
-#include "Vlif_mutant_saturation.h"
 #include "Vlif_update_unit.h"
 #include "testbench/rtl/lif_bench.h"
 
@@ -34,20 +32,6 @@ TEST(LifUpdateUnit, LongStallsHoldEverything) {
   Vlif_update_unit dut;
   const auto r = run_bench(dut, 20000, 3, 0.95, 0.1);
   EXPECT_TRUE(r.ok) << r.mismatch;
-}
-
-TEST(LifUpdateUnitMutants, OffByOneDecayIsCaught) {
-  Vlif_mutant_decay dut;
-  const auto r = run_bench(dut, 200000, 4);
-  EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.mismatch.find("u_o"), std::string::npos) << r.mismatch;
-}
-
-TEST(LifUpdateUnitMutants, MissingSaturationIsCaught) {
-  Vlif_mutant_saturation dut;
-  const auto r = run_bench(dut, 200000, 5);
-  EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.mismatch.find("_o"), std::string::npos) << r.mismatch;
 }
 
 namespace {
