@@ -221,6 +221,15 @@ int cli_main(int argc, char** argv) {
                       "(the Verilated neuron update unit in every core)")
       ->check(CLI::IsMember({"model", "rtl"}))
       ->default_val("model");
+  run_cmd->add_option("--neuron-timing", run.neuron_timing,
+                      "Where a core's neuron-update cycles come from in the cycle mode: config "
+                      "(per-neuron latencies) or unit (the neuron update unit's cycle model, clocked "
+                      "at --unit-clock-ns; docs/rtl.md)")
+      ->check(CLI::IsMember({"config", "unit"}))
+      ->default_val("config");
+  run_cmd->add_option("--unit-clock-ns", run.unit_clock_ns,
+                      "Clock period of the neuron update unit, ns (--neuron-timing unit)")
+      ->check(CLI::PositiveNumber);
   run_cmd->add_option("--power-window", run.power_window,
                       "Steps over which peak power is averaged (report)")
       ->check(strict_uint)->check(CLI::Range(1u, 1000000u));

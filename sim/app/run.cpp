@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -233,6 +234,15 @@ void check_options(const RunOptions& o) {
   if (!o.trace.empty() && o.mode != "cycle") {
     throw map::MapError("--trace needs --mode cycle: the functional mode has no hardware timing");
   }
+  if (o.neuron_timing == "unit" && o.mode != "cycle") {
+    throw map::MapError("--neuron-timing unit needs --mode cycle: the functional mode has no hardware timing");
+  }
+  if (o.neuron_timing == "unit" && o.unit_clock_ns <= 0) {
+    throw map::MapError("--neuron-timing unit needs --unit-clock-ns: the neuron update unit's clock period, ns");
+  }
+  if (o.neuron_timing != "unit" && o.unit_clock_ns > 0) {
+    throw map::MapError("--unit-clock-ns is used only with --neuron-timing unit");
+  }
 }
 
 const std::vector<std::string> kCycleOutputs = {"report.json", "steps.csv", "cores.csv",
@@ -283,6 +293,17 @@ models::SpikeExchange spike_exchange() {
   };
 }
 
+// --unit-clock-ns in chip cycles: a whole number of them, at least one.
+uint64_t unit_cycles(const RunOptions& o, const config::ChipConfig& chip) {
+  const double c = o.unit_clock_ns / chip.clock.cycle_ns;
+  const double r = std::round(c);
+  if (r < 1 || std::fabs(c - r) > 1e-6 * r || r > 1e12) {
+    throw map::MapError(fmt::format("--unit-clock-ns {}: must be a whole number (1 to 10^12) of the chip's "
+                                    "{} ns cycles", o.unit_clock_ns, chip.clock.cycle_ns));
+  }
+  return uint64_t(r);
+}
+
 std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycle** cycle,
                                             std::unique_ptr<chip::ChipTrace>& trace,
                                             std::unique_ptr<chip::RtlNeuronBackend>& rtl) {
@@ -324,6 +345,7 @@ std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycl
     rtl = std::make_unique<chip::RtlNeuronBackend>();
     c->model().neuron_backend = rtl.get();
   }
+  if (o.neuron_timing == "unit") c->model().unit_cycles = unit_cycles(o, l.chip);
   // The cores hold their own synaptic memories now: the expanded tables and the mapper's
   // per-axon lists can go.
   l.ex = models::ExpandedNetwork{};
@@ -491,6 +513,9 @@ int finish_cycle(const RunOptions& o, const Loaded& l, const map::PlacementQuali
                        o.power_window, o.neuron_backend, {}, {}, {}};
   info.placement_file = o.placement;
   info.quality = quality;
+  info.neuron_timing = o.neuron_timing;
+  info.unit_clock_ns = o.unit_clock_ns;
+  info.unit_cycles = cycle.model().unit_cycles;
   info.traces = std::move(traces);
   const auto rep = report::make_report(l.chip, l.net, l.placement, cycle.model(), cycle.records,
                                        info, describe_chip(l.chip));

@@ -13,6 +13,8 @@ namespace neuromesh::app {
 
 struct RunOptions {
   std::string chip, network, out, mode = "functional", strategy = "fill", kernel = "systemc", neuron_backend = "model";
+  std::string neuron_timing = "config";  // or "unit": the neuron update unit's cycle model
+  double unit_clock_ns = 0;             // --unit-clock-ns: the unit's clock period (unit timing)
   std::string placement;                // placement file, empty: the strategy places
   uint32_t threads = 0;                 // functional mode of digital chips; 0: every core
   uint64_t steps = 0;

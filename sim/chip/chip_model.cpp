@@ -6,6 +6,8 @@
 
 #include "models/axon_list_input.h"
 #include "models/crossbar_input.h"
+#include "models/lif_update_unit.h"
+#include "models/loihi_lif_unit.h"
 #include "models/synapse_driver_input.h"
 #include "models/neuron_model_registry.h"
 
@@ -330,26 +332,44 @@ void Core::update_neurons(uint64_t S) {
   counters.memory_reads += w.words;
   const auto where = [&] { return "core " + chip.chip_.cores[index].name + " in step " + std::to_string(step_); };
   uint64_t time = advance(S, read_cycles(w), 1, where);
+  // --neuron-timing unit: the neuron update unit's cycle model times the updates (one neuron per
+  // unit cycle, each result kLatency + 1 unit cycles after it entered), not the config's figures.
+  const uint64_t U = chip.unit_cycles;
+  if (U && !dynamic_cast<const models::LoihiLifUnit*>(unit.get())) {
+    throw map::MapError("--neuron-timing unit: core " + chip.chip_.cores[index].name + " runs " +
+                        chip.net_.populations[population].model + ", which has no neuron update "
+                        "unit cycle model (rtl/ holds the Loihi LIF unit only)");
+  }
   // One bound for the whole loop below (every neuron at the larger update cost, every event and
   // spike-generation latency): the loop itself then adds without checks.
-  const uint64_t per_neuron = std::max(cc.neuron_update_active.latency_cycles,
-                                       cc.neuron_update_inactive.latency_cycles) +
+  const uint64_t per_neuron = (U ? U : std::max(cc.neuron_update_active.latency_cycles,
+                                                cc.neuron_update_inactive.latency_cycles)) +
                               cc.spike_generation.latency_cycles;
-  advance(advance(time, per_neuron, count, where), cc.synaptic_op.latency_cycles, w.synaptic_ops, where);
+  advance(advance(time, per_neuron, count + models::LifUpdateUnit::kLatency + 1, where),
+          cc.synaptic_op.latency_cycles, w.synaptic_ops, where);
   if (chip.neuron_backend) {
     const NeuronUpdateBackend::Where w{chip.chip_.cores[index].name,
                                        chip.net_.populations[population].name, *neurons};
     chip.neuron_backend->step(w, *unit, step_, a_in_.data(), flags_.data());
+    // Co-simulation checks timing too: the RTL must take the cycle model's cycles.
+    const uint64_t took = chip.neuron_backend->last_stream_cycles();
+    if (U && took != models::LifUpdateUnit::stream_cycles(count)) {
+      throw std::logic_error("--neuron-timing unit: the RTL unit took " + std::to_string(took) +
+                             " cycles for the " + std::to_string(count) + " neurons of " + where() +
+                             ", its cycle model " + std::to_string(models::LifUpdateUnit::stream_cycles(count)));
+    }
   } else {
     unit->step(step_, a_in_.data(), flags_.data());
   }
+  const uint64_t T0 = time;
   spiked_.clear();
   const auto& routes = chip.pl_.population_routes[population];
   const bool per_event = !events_.empty();
   for (uint32_t i = 0; i < count; ++i) {
     if (per_event) time += uint64_t(events_[i]) * cc.synaptic_op.latency_cycles;
     const bool active = flags_[i] & models::kActive;
-    time += active ? cc.neuron_update_active.latency_cycles : cc.neuron_update_inactive.latency_cycles;
+    if (U) time = T0 + (uint64_t(i) + models::LifUpdateUnit::kLatency + 1) * U;
+    else time += active ? cc.neuron_update_active.latency_cycles : cc.neuron_update_inactive.latency_cycles;
     ++(active ? counters.neuron_updates_active : counters.neuron_updates_inactive);
     if (!(flags_[i] & models::kSpiked)) continue;
     spiked_.push_back(i);
@@ -364,6 +384,7 @@ void Core::update_neurons(uint64_t S) {
       ++counters.packets_out;
     }
   }
+  if (U) time = T0 + models::LifUpdateUnit::stream_cycles(count) * U;
   neuron_end_ = time;
   counters.neuron_busy_cycles += time - S;
   if (chip.observer) chip.observer->neuron_unit(index, S, time);

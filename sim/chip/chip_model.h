@@ -104,6 +104,8 @@ class NeuronUpdateBackend {
   };
   virtual void step(const Where& where, models::NeuronUnit& unit, uint64_t t, const int64_t* in,
                     uint8_t* flags) = 0;
+  // Unit cycles the last step() took (0: not measured).
+  virtual uint64_t last_stream_cycles() const { return 0; }
 };
 
 // A packet that reached its core after the tick that should have read it (fixed-tick chips).
@@ -267,6 +269,11 @@ class ChipModel {
   const config::ChipConfig& config() const { return chip_; }
   ChipObserver* observer = nullptr;
   NeuronUpdateBackend* neuron_backend = nullptr;  // null: the golden C++ arithmetic
+  // Chip cycles per cycle of the neuron update unit (--neuron-timing unit): a core's updates are
+  // then timed by the unit's cycle model (models/lif_update_unit.h: one neuron per unit cycle,
+  // results kLatency + 1 cycles after entering), and a co-simulated RTL unit must take exactly
+  // those cycles. 0: the config's per-neuron latencies (the default).
+  uint64_t unit_cycles = 0;
   // Static power of the whole chip: every core (used or not) and every router.
   double static_mw() const;
 

@@ -54,6 +54,7 @@ void RtlNeuronBackend::stream(const Where& where, models::LifArray& neurons,
                               const int64_t* a_in, uint8_t* flags) {
   const uint32_t n = neurons.size();
   uint32_t sent = 0, received = 0;
+  const uint64_t first = cycles_;
   while (received < n) {
     models::LifUnitIn x;
     const bool offer = sent < n;
@@ -102,6 +103,7 @@ void RtlNeuronBackend::stream(const Where& where, models::LifArray& neurons,
     if (offer && dut_->in_ready_o) ++sent;
     tick();
   }
+  last_ = cycles_ - first;
 }
 
 }  // namespace neuromesh::chip

@@ -22,12 +22,13 @@ class RtlNeuronBackend final : public NeuronUpdateBackend {
   void step(const Where& where, models::NeuronUnit& unit, uint64_t t, const int64_t* in,
             uint8_t* flags) override;
   uint64_t unit_cycles() const { return cycles_; }
+  uint64_t last_stream_cycles() const override { return last_; }
 
  private:
   void tick();
   void stream(const Where& where, models::LifArray& neurons, const int64_t* a_in, uint8_t* flags);
   std::unique_ptr<Vlif_update_unit> dut_;
-  uint64_t cycles_ = 0;
+  uint64_t cycles_ = 0, last_ = 0;
 };
 
 }  // namespace neuromesh::chip

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "models/lif_update_unit.h"
 #include "sim/io/csv.h"
 #include "sim/report/html.h"
 
@@ -187,6 +188,13 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
               {"strategy", info.strategy},
               {"steps", info.steps}, {"cores_used", pl.cores_used()}};
   if (!info.placement_file.empty()) j["run"]["placement_file"] = info.placement_file;
+  j["run"]["neuron_timing"] = info.neuron_timing;
+  if (info.neuron_timing == "unit") {
+    j["run"]["neuron_unit"] = {{"name", "lif_update_unit"}, {"clock_ns", info.unit_clock_ns},
+                               {"chip_cycles_per_unit_cycle", info.unit_cycles},
+                               {"neurons_per_unit_cycle", 1},
+                               {"latency_unit_cycles", models::LifUpdateUnit::kLatency}};
+  }
   {
     const auto& q = info.quality;
     Json link = nullptr, core = nullptr;

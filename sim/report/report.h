@@ -30,6 +30,9 @@ struct RunInfo {
   uint64_t synapses = 0;
   uint32_t power_window = 10;
   std::string neuron_backend = "model";
+  std::string neuron_timing = "config";   // "unit": the unit's cycle model (docs/rtl.md)
+  double unit_clock_ns = 0;
+  uint64_t unit_cycles = 0;               // chip cycles per unit cycle
   std::vector<Trace> traces;
   std::string placement_file;           // empty: the strategy placed the network
   map::PlacementQuality quality;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "models/functional_sim.h"
+#include "models/lif_update_unit.h"
 #include "models/neuron_model_registry.h"
 #include "sim/config/network_config.h"
 #include "testbench/common/random_network.h"
@@ -199,4 +200,48 @@ TEST(ChipModel, ShallowerBuffersAndBiggerMeshesCostCycles) {
   };
   EXPECT_GT(total(8, 2, 1), total(8, 2, 16));
   EXPECT_LT(total(8, 2, 16), total(16, 1, 16));  // same cores in a line: longer routes
+}
+
+TEST(ChipModel, UnitTimingIsTheUnitsCycleModel) {
+  // --neuron-timing unit with U chip cycles per unit cycle: a core of n neurons updates in
+  // (n + kLatency) unit cycles whatever the neurons do, and neuron i's spike leaves
+  // (i + kLatency + 1) x U cycles after the update starts, plus the spike-generation latency.
+  const auto c = testkit::chip(2, 1, 16, 4096, 256, 4096);
+  models::Network net;
+  auto lif = std::vector<models::loihi::LifParams>(16);
+  lif[5].bias_mant = 4095;   // neuron 5 crosses vth 0 in step 0 (bias only)
+  lif[5].bias_exp = 7;
+  net.populations = {models::Population{"a", 16, {}, "loihi_cuba_lif", models::lif_param_table(lif)},
+                     models::Population{"b", 7, {}, "loihi_cuba_lif",
+                                        models::lif_param_table(std::vector<models::loihi::LifParams>(7))}};
+  for (uint32_t i = 0; i < 16; ++i) net.populations[0].params.set("vth", i, i == 5 ? 0 : 100000, 3);
+  models::Projection pr;
+  pr.name = "a->b";
+  pr.from = {false, 0};
+  pr.to = 1;
+  pr.rule = models::ConnectivityRule::all_to_all;
+  pr.weight = {10, 10};
+  net.projections = {pr};
+  const auto ex = models::expand(net);
+  const auto pl = map::map_network(c, net, ex, map::Strategy::fill);
+  uint64_t after_ready = 0;   // synaptic input end minus the spike's ready cycle (U = 1)
+  for (uint64_t U : {1u, 7u}) {
+    CalendarScheduler sched;
+    chip::ChipModel model(c, net, ex, pl, sched);
+    model.unit_cycles = U;
+    model.begin_step();
+    sched.run();
+    const auto rec = model.end_step();
+    ASSERT_EQ(model.spiked(0), std::vector<uint32_t>{5});
+    const uint64_t L = models::LifUpdateUnit::kLatency;
+    // The larger core (16 neurons) sets the neuron phase.
+    EXPECT_EQ(rec.neuron_update_cycles, (16 + L) * U) << "U " << U;
+    // Neuron 5's spike is ready at (5 + L + 1) U + spike generation; the path to b's core and its
+    // synaptic work do not depend on U, so b's synaptic input ends the same time after it.
+    const uint64_t ready = (5 + L + 1) * U + c.core_types[0].costs.spike_generation.latency_cycles;
+    ASSERT_GT(rec.synaptic_input_end, ready) << "U " << U;
+    if (U == 1) after_ready = rec.synaptic_input_end - ready;
+    EXPECT_EQ(rec.synaptic_input_end - ready, after_ready) << "U " << U;
+    EXPECT_EQ(rec.active_cycles, std::max(rec.neuron_update_cycles, rec.synaptic_input_end)) << "U " << U;
+  }
 }

@@ -43,6 +43,9 @@ TEST(RtlNeuronBackend, RandomNetworksOverTheWholeDomainNeverRefusedAndMatch) {
     chip::ChipModel rtl(c, net, ex, pl, s_rtl);
     chip::RtlNeuronBackend backend;
     rtl.neuron_backend = &backend;
+    // Every other network timed by the unit's cycle model (--neuron-timing unit): the RTL must
+    // then take exactly the model's cycles, and the step records compare timing too.
+    if (seed % 2) model.unit_cycles = rtl.unit_cycles = 1 + seed % 5;
     for (uint64_t t = 0; t < 80; ++t) {
       model.begin_step();
       ASSERT_NO_THROW(rtl.begin_step()) << "seed " << seed << " step " << t;

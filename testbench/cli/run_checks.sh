@@ -70,6 +70,36 @@ case "$check" in
       done
     done
     ;;
+  neuron_timing)
+    # --neuron-timing unit: the unit's cycle model times every core's updates; the co-simulated
+    # RTL must take exactly those cycles, so model and rtl agree on timing too. The spikes are the
+    # config timing's (timing never changes them on a barrier chip); the cycles are not.
+    n="$src/configs/networks/ei_recurrent.yaml"
+    for b in model rtl; do
+      "$nm" run --chip "$chip" --network "$n" --steps 30 --mode cycle --neuron-backend $b \
+        --neuron-timing unit --unit-clock-ns 5.3 --out "$tmp/u_$b" >/dev/null || fail "unit timing, $b"
+    done
+    "$nm" run --chip "$chip" --network "$n" --steps 30 --mode cycle --out "$tmp/c" >/dev/null || fail "config timing"
+    for f in spikes.csv probes.csv steps.csv cores.csv links.csv; do
+      cmp -s "$tmp/u_model/$f" "$tmp/u_rtl/$f" || fail "$f differs between model and rtl under unit timing"
+    done
+    for f in spikes.csv probes.csv; do cmp -s "$tmp/u_model/$f" "$tmp/c/$f" || fail "$f: unit timing changed what the network did"; done
+    cmp -s "$tmp/u_model/steps.csv" "$tmp/c/steps.csv" && fail "unit timing left the step cycles as the config's"
+    grep -q '"neuron_timing": "config"' "$tmp/c/report.json" || fail "report.json does not say config timing"
+    grep -q '"neuron_timing": "unit"' "$tmp/u_rtl/report.json" || fail "report.json does not say unit timing"
+    grep -q '"chip_cycles_per_unit_cycle": 53' "$tmp/u_rtl/report.json" || fail "unit clock not in report.json"
+    # Refusals: exit 2, one message each.
+    for args in "--mode cycle --neuron-timing unit" "--mode cycle --unit-clock-ns 5" \
+                "--mode cycle --neuron-timing unit --unit-clock-ns 0.15" \
+                "--mode functional --neuron-timing unit --unit-clock-ns 5"; do
+      "$nm" run --chip "$chip" --network "$n" --steps 2 $args --out "$tmp/x" >"$tmp/log" 2>&1
+      [ $? -eq 2 ] || { cat "$tmp/log"; fail "expected exit 2: $args"; }
+      grep -q "unit" "$tmp/log" || { cat "$tmp/log"; fail "message does not name the unit: $args"; }
+    done
+    "$nm" run --chip "$src/configs/chips/truenorth.yaml" --network "$src/configs/networks/truenorth_ring.yaml" \
+      --steps 2 --mode cycle --neuron-timing unit --unit-clock-ns 1 --out "$tmp/x" >"$tmp/log" 2>&1
+    [ $? -eq 2 ] && grep -q "has no neuron update unit cycle model" "$tmp/log" || { cat "$tmp/log"; fail "TrueNorth unit timing not refused"; }
+    ;;
   sweep)
     # Two buffer depths x two placements: four rows, each a finished run; deeper buffers never
     # make the chip slower on this network.
