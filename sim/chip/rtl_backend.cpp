@@ -3,8 +3,10 @@
 #include <stdexcept>
 
 #include "Vlif_update_unit.h"
+#include "Vtruenorth_update_unit.h"
 #include "models/lif_update_unit.h"
 #include "models/loihi_lif_unit.h"
+#include "models/truenorth_update_unit.h"
 #include "sim/map/mapper.h"
 
 namespace neuromesh::chip {
@@ -24,7 +26,10 @@ RtlNeuronBackend::RtlNeuronBackend() : dut_(std::make_unique<Vlif_update_unit>()
   dut_->eval();
 }
 
-RtlNeuronBackend::~RtlNeuronBackend() { dut_->final(); }
+RtlNeuronBackend::~RtlNeuronBackend() {
+  dut_->final();
+  if (tn_) tn_->final();
+}
 
 void RtlNeuronBackend::tick() {
   dut_->clk_i = 1;
@@ -34,13 +39,14 @@ void RtlNeuronBackend::tick() {
   ++cycles_;
 }
 
-void RtlNeuronBackend::step(const Where& where, models::NeuronUnit& unit, uint64_t,
+void RtlNeuronBackend::step(const Where& where, models::NeuronUnit& unit, uint64_t t,
                             const int64_t* in, uint8_t* flags) {
   const std::string& core = where.core;
+  if (auto* tn = dynamic_cast<models::TrueNorthUnit*>(&unit)) return stream_truenorth(where, *tn, t, in, flags);
   auto* lif = dynamic_cast<models::LoihiLifUnit*>(&unit);
   if (!lif) {
     throw map::MapError("--neuron-backend rtl: core " + core + " runs a neuron model that has no "
-                        "RTL unit yet (rtl/ holds the Loihi LIF unit only)");
+                        "RTL unit (rtl/ holds the Loihi LIF and TrueNorth units)");
   }
   models::LifArray& neurons = lif->neurons();
   // Whether an update is active is decided on the state before it, as the C++ unit does.
@@ -104,6 +110,104 @@ void RtlNeuronBackend::stream(const Where& where, models::LifArray& neurons,
     tick();
   }
   last_ = cycles_ - first;
+}
+
+// TrueNorth cores: each neuron's state, parameters, four input counts and random key stream
+// through the Verilated TrueNorth unit (one neuron at a time: accept, one cycle per stochastic
+// event, finish); its output register is always taken. The unit's cycles for the core must be
+// its cycle model's.
+void RtlNeuronBackend::stream_truenorth(const Where& where, models::TrueNorthUnit& unit, uint64_t t,
+                                        const int64_t* counts, uint8_t* flags) {
+  if (!tn_) {
+    tn_ = std::make_unique<Vtruenorth_update_unit>();
+    tn_->clk_i = 0;
+    tn_->rst_ni = 0;
+    tn_->in_valid_i = 0;
+    tn_->out_ready_i = 1;
+    tn_->eval();
+    tn_->clk_i = 1;
+    tn_->eval();
+    tn_->clk_i = 0;
+    tn_->rst_ni = 1;
+    tn_->eval();
+  }
+  Vtruenorth_update_unit& d = *tn_;
+  auto tick = [&] {
+    d.clk_i = 1;
+    d.eval();
+    d.clk_i = 0;
+    d.eval();
+    ++cycles_;
+  };
+  const uint32_t n = unit.size();
+  const uint64_t first = cycles_;
+  uint64_t expected = 0;
+  uint32_t sent = 0, received = 0;
+  while (received < n) {
+    models::TrueNorthUnitIn x;
+    const bool offer = sent < n;
+    if (offer) {
+      x.v = unit.v(sent);
+      for (int g = 0; g < models::truenorth::kAxonTypes; ++g) x.counts[g] = counts[size_t(sent) * 4 + size_t(g)];
+      x.p = unit.params(sent);
+      x.seed = unit.rng().seed;
+      x.population = unit.rng().population;
+      x.neuron = unit.neuron(sent);
+      x.step = t;
+      if (!models::TrueNorthUpdateUnit::in_domain(x)) {
+        throw std::logic_error("--neuron-backend rtl: neuron " + std::to_string(where.neurons[sent]) +
+                               " of population '" + where.population + "' (core " + where.core +
+                               ") is outside the TrueNorth unit's operand domain (docs/rtl.md)");
+      }
+    }
+    d.in_valid_i = offer;
+    if (offer) {
+      d.v_i = uint32_t(x.v) & 0xFFFFFu;
+      d.count0_i = uint32_t(x.counts[0]);
+      d.count1_i = uint32_t(x.counts[1]);
+      d.count2_i = uint32_t(x.counts[2]);
+      d.count3_i = uint32_t(x.counts[3]);
+      d.weight0_i = uint32_t(x.p.weight[0]) & 0x1FFu;
+      d.weight1_i = uint32_t(x.p.weight[1]) & 0x1FFu;
+      d.weight2_i = uint32_t(x.p.weight[2]) & 0x1FFu;
+      d.weight3_i = uint32_t(x.p.weight[3]) & 0x1FFu;
+      d.stochastic_synapse_i = x.p.stochastic_synapse;
+      d.leak_i = uint32_t(x.p.leak) & 0x1FFu;
+      d.leak_reversal_i = x.p.leak_reversal;
+      d.stochastic_leak_i = x.p.stochastic_leak;
+      d.threshold_i = uint32_t(x.p.threshold);
+      d.neg_threshold_i = uint32_t(x.p.neg_threshold);
+      d.reset_i = uint32_t(x.p.reset) & 0xFFFFFu;
+      d.reset_mode_i = uint32_t(x.p.reset_mode);
+      d.neg_saturate_i = x.p.neg_saturate;
+      d.prn_mask_i = x.p.prn_mask;
+      d.seed_i = x.seed;
+      d.population_i = x.population;
+      d.neuron_i = x.neuron;
+      d.step_i = x.step;
+    }
+    d.out_ready_i = 1;
+    d.eval();
+    if (d.out_valid_o) {
+      const int32_t v = int32_t(uint32_t(d.v_o) << 12) >> 12;
+      const int64_t* c = counts + size_t(received) * 4;
+      const bool active = c[0] > 0 || c[1] > 0 || c[2] > 0 || c[3] > 0;
+      unit.set_v(received, v);
+      flags[received] = uint8_t((d.spike_o ? models::kSpiked : 0) | (active ? models::kActive : 0));
+      ++received;
+    }
+    if (offer && d.in_ready_o) {
+      expected += models::TrueNorthUpdateUnit::neuron_cycles(x);
+      ++sent;
+    }
+    tick();
+  }
+  last_ = cycles_ - first;
+  // Each neuron takes accept + events + finish; the last output is taken one cycle after its finish.
+  if (last_ != expected + 1) {
+    throw std::logic_error("--neuron-backend rtl: the TrueNorth unit took " + std::to_string(last_) +
+                           " cycles for core " + where.core + ", its cycle model " + std::to_string(expected + 1));
+  }
 }
 
 }  // namespace neuromesh::chip

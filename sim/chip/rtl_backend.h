@@ -1,6 +1,7 @@
-// Co-simulation: every core's neuron updates computed by the Verilated RTL neuron update unit
-// (rtl/lif_update_unit.sv) instead of the C++ arithmetic. Neurons stream through the unit one per
-// cycle; each result is checked against the C++ cycle model's handshake timing as it goes.
+// Co-simulation: every core's neuron updates computed by the Verilated RTL neuron update unit of
+// its neuron model instead of the C++ arithmetic: rtl/lif_update_unit.sv for Loihi LIF cores,
+// rtl/truenorth_update_unit.sv for TrueNorth cores. Neurons stream through the unit; the cycles
+// the unit takes are checked against its C++ cycle model.
 #pragma once
 
 #include <memory>
@@ -11,6 +12,10 @@
 #include "sim/chip/chip_model.h"
 
 class Vlif_update_unit;
+class Vtruenorth_update_unit;
+namespace neuromesh::models {
+class TrueNorthUnit;
+}
 
 namespace neuromesh::chip {
 
@@ -27,7 +32,10 @@ class RtlNeuronBackend final : public NeuronUpdateBackend {
  private:
   void tick();
   void stream(const Where& where, models::LifArray& neurons, const int64_t* a_in, uint8_t* flags);
+  void stream_truenorth(const Where& where, models::TrueNorthUnit& unit, uint64_t t,
+                        const int64_t* counts, uint8_t* flags);
   std::unique_ptr<Vlif_update_unit> dut_;
+  std::unique_ptr<Vtruenorth_update_unit> tn_;   // made at the first TrueNorth core
   uint64_t cycles_ = 0, last_ = 0;
 };
 

@@ -15,6 +15,7 @@
 #include "sim/chip/chip_model.h"
 #include "sim/map/mapper.h"
 #include "testbench/common/random_network.h"
+#include "testbench/common/random_truenorth.h"
 #include "testbench/common/test_chip.h"
 
 using namespace neuromesh;
@@ -74,4 +75,52 @@ TEST(RtlNeuronBackend, RandomNetworksOverTheWholeDomainNeverRefusedAndMatch) {
   EXPECT_GT(networks, 60u);
   EXPECT_GT(spikes, 2000u);
   EXPECT_GT(wide_u, 1000u) << "of " << neuron_steps << " neuron-steps";
+}
+
+TEST(RtlNeuronBackend, RandomTrueNorthNetworksMatchTheModel) {
+  // TrueNorth cores through the Verilated TrueNorth unit: every axon type, stochastic synapses
+  // and leaks, thresholds with random masks, the reset modes; spikes, V of every neuron and every
+  // step record equal to the C++ model's.
+  uint64_t networks = 0, spikes = 0, unit_cycles = 0;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    models::Rng r(seed * 104729);
+    const uint32_t neurons = uint32_t(r.range(16, 64));
+    const auto c = testkit::truenorth_chip(uint32_t(r.range(2, 4)), uint32_t(r.range(1, 4)), neurons,
+                                           uint32_t(r.range(1, 4)), "xy");
+    const auto net = testkit::random_truenorth_network(seed, neurons);
+    models::ExpandedNetwork ex;
+    map::Placement pl;
+    try {
+      ex = models::expand(net);
+      pl = map::map_network(c, net, ex, map::Strategy::fill);
+    } catch (const models::ExpansionError&) {
+      continue;  // two projections pin one axon type with different weights
+    } catch (const map::MapError&) {
+      continue;  // more populations than cores
+    }
+    ++networks;
+    CalendarScheduler s_model, s_rtl;
+    chip::ChipModel model(c, net, ex, pl, s_model);
+    chip::ChipModel rtl(c, net, ex, pl, s_rtl);
+    chip::RtlNeuronBackend backend;
+    rtl.neuron_backend = &backend;
+    for (uint64_t t = 0; t < 40; ++t) {
+      model.begin_step();
+      ASSERT_NO_THROW(rtl.begin_step()) << "seed " << seed << " step " << t;
+      s_model.run();
+      s_rtl.run();
+      const auto a = model.end_step(), b = rtl.end_step();
+      ASSERT_EQ(a.cycles(), b.cycles()) << "seed " << seed << " step " << t;
+      for (uint32_t p = 0; p < net.populations.size(); ++p) {
+        ASSERT_EQ(model.spiked(p), rtl.spiked(p)) << "seed " << seed << " step " << t << " population " << p;
+        spikes += model.spiked(p).size();
+        for (uint32_t i = 0; i < net.populations[p].size; ++i)
+          ASSERT_EQ(model.probe(p, 0, i), rtl.probe(p, 0, i)) << "seed " << seed << " step " << t << " neuron " << i;
+      }
+    }
+    unit_cycles += backend.unit_cycles();
+  }
+  std::cout << networks << " TrueNorth networks, " << spikes << " spikes, " << unit_cycles << " unit cycles\n";
+  EXPECT_GT(networks, 30u);
+  EXPECT_GT(spikes, 3000u);
 }

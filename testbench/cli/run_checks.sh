@@ -69,6 +69,19 @@ case "$check" in
         cmp -s "$tmp/m_$n/$f" "$tmp/r_$n/$f" || fail "$n: $f differs between --neuron-backend model and rtl"
       done
     done
+    # TrueNorth cores stream through the Verilated TrueNorth unit (stochastic modes included):
+    # every shipped TrueNorth network, the 4096-core power network for a few ticks.
+    for n in truenorth_ring truenorth_behaviours truenorth_power; do
+      steps=60; [ $n = truenorth_power ] && steps=3
+      for b in model rtl; do
+        "$nm" run --chip "$src/configs/chips/truenorth.yaml" --network "$src/configs/networks/$n.yaml" --steps $steps \
+          --mode cycle --kernel calendar --neuron-backend $b --out "$tmp/${b}_$n" >/dev/null || fail "$n $b"
+      done
+      [ "$(wc -l <"$tmp/model_$n/spikes.csv")" -gt 10 ] || fail "$n: too few spikes to compare"
+      for f in spikes.csv probes.csv steps.csv cores.csv links.csv; do
+        cmp -s "$tmp/model_$n/$f" "$tmp/rtl_$n/$f" || fail "$n: $f differs between --neuron-backend model and rtl"
+      done
+    done
     ;;
   neuron_timing)
     # --neuron-timing unit: the unit's cycle model times every core's updates; the co-simulated
