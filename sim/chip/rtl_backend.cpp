@@ -7,6 +7,7 @@
 #include "models/lif_update_unit.h"
 #include "models/loihi_lif_unit.h"
 #include "models/truenorth_update_unit.h"
+#include "rtl/drive.h"
 #include "sim/map/mapper.h"
 
 namespace neuromesh::chip {
@@ -16,14 +17,7 @@ int64_t sign_extend(uint64_t raw, int bits) { return int64_t(raw << (64 - bits))
 }  // namespace
 
 RtlNeuronBackend::RtlNeuronBackend() : dut_(std::make_unique<Vlif_update_unit>()) {
-  dut_->clk_i = 0;
-  dut_->rst_ni = 0;
-  dut_->in_valid_i = 0;
-  dut_->out_ready_i = 1;
-  dut_->eval();
-  tick();
-  dut_->rst_ni = 1;
-  dut_->eval();
+  rtl::reset(*dut_, true);
 }
 
 RtlNeuronBackend::~RtlNeuronBackend() {
@@ -32,10 +26,7 @@ RtlNeuronBackend::~RtlNeuronBackend() {
 }
 
 void RtlNeuronBackend::tick() {
-  dut_->clk_i = 1;
-  dut_->eval();
-  dut_->clk_i = 0;
-  dut_->eval();
+  rtl::clock(*dut_);
   ++cycles_;
 }
 
@@ -88,16 +79,7 @@ void RtlNeuronBackend::stream(const Where& where, models::LifArray& neurons,
       }
     }
     dut_->in_valid_i = offer;
-    dut_->u_i = uint64_t(x.u) & ((uint64_t{1} << 52) - 1);
-    dut_->v_i = uint32_t(x.v) & 0xFFFFFFu;
-    dut_->du_i = x.du;
-    dut_->dv_i = x.dv;
-    dut_->vth_i = x.vth;
-    dut_->bias_mant_i = uint32_t(x.bias_mant) & 0x1FFFu;
-    dut_->bias_exp_i = uint32_t(x.bias_exp) & 0xFu;
-    dut_->a_i = uint64_t(x.a) & ((uint64_t{1} << 34) - 1);
-    dut_->ref_period_i = x.ref_period;
-    dut_->ref_left_i = x.ref_left;
+    rtl::set_inputs(*dut_, x);
     dut_->out_ready_i = 1;
     dut_->eval();
     if (dut_->out_valid_o) {
@@ -120,25 +102,9 @@ void RtlNeuronBackend::stream_truenorth(const Where& where, models::TrueNorthUni
                                         const int64_t* counts, uint8_t* flags) {
   if (!tn_) {
     tn_ = std::make_unique<Vtruenorth_update_unit>();
-    tn_->clk_i = 0;
-    tn_->rst_ni = 0;
-    tn_->in_valid_i = 0;
-    tn_->out_ready_i = 1;
-    tn_->eval();
-    tn_->clk_i = 1;
-    tn_->eval();
-    tn_->clk_i = 0;
-    tn_->rst_ni = 1;
-    tn_->eval();
+    rtl::reset(*tn_, true);
   }
   Vtruenorth_update_unit& d = *tn_;
-  auto tick = [&] {
-    d.clk_i = 1;
-    d.eval();
-    d.clk_i = 0;
-    d.eval();
-    ++cycles_;
-  };
   const uint32_t n = unit.size();
   const uint64_t first = cycles_;
   uint64_t expected = 0;
@@ -161,31 +127,7 @@ void RtlNeuronBackend::stream_truenorth(const Where& where, models::TrueNorthUni
       }
     }
     d.in_valid_i = offer;
-    if (offer) {
-      d.v_i = uint32_t(x.v) & 0xFFFFFu;
-      d.count0_i = uint32_t(x.counts[0]);
-      d.count1_i = uint32_t(x.counts[1]);
-      d.count2_i = uint32_t(x.counts[2]);
-      d.count3_i = uint32_t(x.counts[3]);
-      d.weight0_i = uint32_t(x.p.weight[0]) & 0x1FFu;
-      d.weight1_i = uint32_t(x.p.weight[1]) & 0x1FFu;
-      d.weight2_i = uint32_t(x.p.weight[2]) & 0x1FFu;
-      d.weight3_i = uint32_t(x.p.weight[3]) & 0x1FFu;
-      d.stochastic_synapse_i = x.p.stochastic_synapse;
-      d.leak_i = uint32_t(x.p.leak) & 0x1FFu;
-      d.leak_reversal_i = x.p.leak_reversal;
-      d.stochastic_leak_i = x.p.stochastic_leak;
-      d.threshold_i = uint32_t(x.p.threshold);
-      d.neg_threshold_i = uint32_t(x.p.neg_threshold);
-      d.reset_i = uint32_t(x.p.reset) & 0xFFFFFu;
-      d.reset_mode_i = uint32_t(x.p.reset_mode);
-      d.neg_saturate_i = x.p.neg_saturate;
-      d.prn_mask_i = x.p.prn_mask;
-      d.seed_i = x.seed;
-      d.population_i = x.population;
-      d.neuron_i = x.neuron;
-      d.step_i = x.step;
-    }
+    if (offer) rtl::set_inputs(d, x);
     d.out_ready_i = 1;
     d.eval();
     if (d.out_valid_o) {
@@ -200,7 +142,8 @@ void RtlNeuronBackend::stream_truenorth(const Where& where, models::TrueNorthUni
       expected += models::TrueNorthUpdateUnit::neuron_cycles(x);
       ++sent;
     }
-    tick();
+    rtl::clock(d);
+    ++cycles_;
   }
   last_ = cycles_ - first;
   // Each neuron takes accept + events + finish; the last output is taken one cycle after its finish.

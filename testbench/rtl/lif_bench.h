@@ -11,6 +11,7 @@
 
 #include "models/lif_update_unit.h"
 #include "models/rng.h"
+#include "rtl/drive.h"
 
 namespace neuromesh::testkit {
 
@@ -104,31 +105,13 @@ BenchResult run_bench(Dut& dut, uint64_t vectors, uint64_t seed, double p_valid 
   BenchResult res;
   auto sx = [](uint32_t raw, int bits) { return int32_t(raw << (32 - bits)) >> (32 - bits); };
   auto sx64 = [](uint64_t raw, int bits) { return int64_t(raw << (64 - bits)) >> (64 - bits); };
-  dut.clk_i = 0;
-  dut.rst_ni = 0;
-  dut.in_valid_i = 0;
-  dut.out_ready_i = 0;
-  dut.eval();
-  dut.clk_i = 1;
-  dut.eval();
-  dut.clk_i = 0;
-  dut.rst_ni = 1;
-  dut.eval();
+  rtl::reset(dut);
   models::LifUnitIn pending = random_vector(r);
   while (res.vectors < vectors && res.ok) {
     const bool in_valid = r.chance(p_valid);
     const bool out_ready = r.chance(p_ready);
     dut.in_valid_i = in_valid;
-    dut.u_i = uint64_t(pending.u) & ((uint64_t{1} << 52) - 1);
-    dut.v_i = uint32_t(pending.v) & 0xFFFFFFu;
-    dut.du_i = pending.du;
-    dut.dv_i = pending.dv;
-    dut.vth_i = pending.vth;
-    dut.bias_mant_i = uint32_t(pending.bias_mant) & 0x1FFFu;
-    dut.bias_exp_i = uint32_t(pending.bias_exp) & 0xFu;
-    dut.a_i = uint64_t(pending.a) & ((uint64_t{1} << 34) - 1);
-    dut.ref_period_i = pending.ref_period;
-    dut.ref_left_i = pending.ref_left;
+    rtl::set_inputs(dut, pending);
     dut.out_ready_i = out_ready;
     dut.eval();
     dump();
@@ -161,7 +144,7 @@ BenchResult run_bench(Dut& dut, uint64_t vectors, uint64_t seed, double p_valid 
     model.clock(in_valid, pending, out_ready);
     dut.clk_i = 1;
     dut.eval();
-    dump();
+    dump();   // the waveform sees the rising edge
     dut.clk_i = 0;
     dut.eval();
     ++res.cycles;

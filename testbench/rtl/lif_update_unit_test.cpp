@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "Vlif_update_unit.h"
+#include "rtl/drive.h"
 #include "testbench/rtl/lif_bench.h"
 
 using neuromesh::testkit::run_bench;
@@ -44,25 +45,14 @@ void offer_raw(uint64_t u, uint32_t v, uint64_t a, bool in_death_test = false) {
     dup2(STDERR_FILENO, STDOUT_FILENO);
   }
   Vlif_update_unit dut;
-  dut.clk_i = 0;
-  dut.rst_ni = 0;
-  dut.out_ready_i = 1;
-  dut.eval();
-  dut.clk_i = 1;
-  dut.eval();
-  dut.clk_i = 0;
-  dut.rst_ni = 1;
-  dut.eval();
+  neuromesh::rtl::reset(dut, true);
   dut.u_i = u;
   dut.v_i = v;
   dut.a_i = a;
   dut.in_valid_i = 1;
   for (int c = 0; c < 4; ++c) {
     dut.eval();
-    dut.clk_i = 1;
-    dut.eval();
-    dut.clk_i = 0;
-    dut.eval();
+    neuromesh::rtl::clock(dut);
   }
   dut.final();
 }

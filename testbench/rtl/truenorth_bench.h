@@ -11,6 +11,7 @@
 
 #include "models/rng.h"
 #include "models/truenorth_update_unit.h"
+#include "rtl/drive.h"
 
 namespace neuromesh::testkit {
 
@@ -84,33 +85,6 @@ inline models::TrueNorthUnitIn random_truenorth_vector(models::Rng& r) {
   return x;
 }
 
-template <typename Dut>
-void set_truenorth_inputs(Dut& dut, const models::TrueNorthUnitIn& x) {
-  const auto& p = x.p;
-  dut.v_i = uint32_t(x.v) & 0xFFFFFu;
-  dut.count0_i = uint32_t(x.counts[0]);
-  dut.count1_i = uint32_t(x.counts[1]);
-  dut.count2_i = uint32_t(x.counts[2]);
-  dut.count3_i = uint32_t(x.counts[3]);
-  dut.weight0_i = uint32_t(p.weight[0]) & 0x1FFu;
-  dut.weight1_i = uint32_t(p.weight[1]) & 0x1FFu;
-  dut.weight2_i = uint32_t(p.weight[2]) & 0x1FFu;
-  dut.weight3_i = uint32_t(p.weight[3]) & 0x1FFu;
-  dut.stochastic_synapse_i = p.stochastic_synapse;
-  dut.leak_i = uint32_t(p.leak) & 0x1FFu;
-  dut.leak_reversal_i = p.leak_reversal;
-  dut.stochastic_leak_i = p.stochastic_leak;
-  dut.threshold_i = uint32_t(p.threshold);
-  dut.neg_threshold_i = uint32_t(p.neg_threshold);
-  dut.reset_i = uint32_t(p.reset) & 0xFFFFFu;
-  dut.reset_mode_i = uint32_t(p.reset_mode);
-  dut.neg_saturate_i = p.neg_saturate;
-  dut.prn_mask_i = p.prn_mask;
-  dut.seed_i = x.seed;
-  dut.population_i = x.population;
-  dut.neuron_i = x.neuron;
-  dut.step_i = x.step;
-}
 
 // Runs `vectors` inputs through DUT (a Verilated truenorth_update_unit) and the cycle model.
 template <typename Dut>
@@ -120,22 +94,13 @@ TrueNorthBenchResult run_truenorth_bench(Dut& dut, uint64_t vectors, uint64_t se
   models::TrueNorthUpdateUnit model;
   TrueNorthBenchResult res;
   auto sx = [](uint32_t raw, int bits) { return int32_t(raw << (32 - bits)) >> (32 - bits); };
-  dut.clk_i = 0;
-  dut.rst_ni = 0;
-  dut.in_valid_i = 0;
-  dut.out_ready_i = 0;
-  dut.eval();
-  dut.clk_i = 1;
-  dut.eval();
-  dut.clk_i = 0;
-  dut.rst_ni = 1;
-  dut.eval();
+  rtl::reset(dut);
   models::TrueNorthUnitIn pending = random_truenorth_vector(r);
   while (res.vectors < vectors && res.ok) {
     const bool in_valid = r.chance(p_valid);
     const bool out_ready = r.chance(p_ready);
     dut.in_valid_i = in_valid;
-    set_truenorth_inputs(dut, pending);
+    rtl::set_inputs(dut, pending);
     dut.out_ready_i = out_ready;
     dut.eval();
     auto fail = [&](const std::string& field, const std::string& want, const std::string& got) {
@@ -165,10 +130,7 @@ TrueNorthBenchResult run_truenorth_bench(Dut& dut, uint64_t vectors, uint64_t se
     }
     const bool accepted = in_valid && model.in_ready();
     model.clock(in_valid, pending, out_ready);
-    dut.clk_i = 1;
-    dut.eval();
-    dut.clk_i = 0;
-    dut.eval();
+    rtl::clock(dut);
     ++res.cycles;
     if (accepted) {
       ++res.vectors;
