@@ -8,6 +8,7 @@
 #include "models/crossbar_input.h"
 #include "models/lif_update_unit.h"
 #include "models/loihi_lif_unit.h"
+#include "models/truenorth_update_unit.h"
 #include "models/synapse_driver_input.h"
 #include "models/neuron_model_registry.h"
 
@@ -335,28 +336,27 @@ void Core::update_neurons(uint64_t S) {
   // --neuron-timing unit: the neuron update unit's cycle model times the updates (one neuron per
   // unit cycle, each result kLatency + 1 unit cycles after it entered), not the config's figures.
   const uint64_t U = chip.unit_cycles;
-  if (U && !dynamic_cast<const models::LoihiLifUnit*>(unit.get())) {
-    throw map::MapError("--neuron-timing unit: core " + chip.chip_.cores[index].name + " runs " +
-                        chip.net_.populations[population].model + ", which has no neuron update "
-                        "unit cycle model (rtl/ holds the Loihi LIF unit only)");
-  }
+  const uint64_t unit_total = U ? unit_schedule() : 0;   // unit cycles of the whole core
   // One bound for the whole loop below (every neuron at the larger update cost, every event and
-  // spike-generation latency): the loop itself then adds without checks.
-  const uint64_t per_neuron = (U ? U : std::max(cc.neuron_update_active.latency_cycles,
-                                                cc.neuron_update_inactive.latency_cycles)) +
-                              cc.spike_generation.latency_cycles;
-  advance(advance(time, per_neuron, count + models::LifUpdateUnit::kLatency + 1, where),
-          cc.synaptic_op.latency_cycles, w.synaptic_ops, where);
+  // spike-generation latency; or the unit's cycles): the loop itself then adds without checks.
+  if (U) {
+    advance(advance(time, U, unit_total, where), cc.spike_generation.latency_cycles, 1, where);
+  } else {
+    const uint64_t per_neuron = std::max(cc.neuron_update_active.latency_cycles,
+                                         cc.neuron_update_inactive.latency_cycles) +
+                                cc.spike_generation.latency_cycles;
+    advance(advance(time, per_neuron, count, where), cc.synaptic_op.latency_cycles, w.synaptic_ops, where);
+  }
   if (chip.neuron_backend) {
     const NeuronUpdateBackend::Where w{chip.chip_.cores[index].name,
                                        chip.net_.populations[population].name, *neurons};
     chip.neuron_backend->step(w, *unit, step_, a_in_.data(), flags_.data());
     // Co-simulation checks timing too: the RTL must take the cycle model's cycles.
     const uint64_t took = chip.neuron_backend->last_stream_cycles();
-    if (U && took != models::LifUpdateUnit::stream_cycles(count)) {
+    if (U && took != unit_total) {
       throw std::logic_error("--neuron-timing unit: the RTL unit took " + std::to_string(took) +
                              " cycles for the " + std::to_string(count) + " neurons of " + where() +
-                             ", its cycle model " + std::to_string(models::LifUpdateUnit::stream_cycles(count)));
+                             ", its cycle model " + std::to_string(unit_total));
     }
   } else {
     unit->step(step_, a_in_.data(), flags_.data());
@@ -366,10 +366,13 @@ void Core::update_neurons(uint64_t S) {
   const auto& routes = chip.pl_.population_routes[population];
   const bool per_event = !events_.empty();
   for (uint32_t i = 0; i < count; ++i) {
-    if (per_event) time += uint64_t(events_[i]) * cc.synaptic_op.latency_cycles;
     const bool active = flags_[i] & models::kActive;
-    if (U) time = T0 + (uint64_t(i) + models::LifUpdateUnit::kLatency + 1) * U;
-    else time += active ? cc.neuron_update_active.latency_cycles : cc.neuron_update_inactive.latency_cycles;
+    if (U) {
+      time = T0 + unit_done_[i] * U;
+    } else {
+      if (per_event) time += uint64_t(events_[i]) * cc.synaptic_op.latency_cycles;
+      time += active ? cc.neuron_update_active.latency_cycles : cc.neuron_update_inactive.latency_cycles;
+    }
     ++(active ? counters.neuron_updates_active : counters.neuron_updates_inactive);
     if (!(flags_[i] & models::kSpiked)) continue;
     spiked_.push_back(i);
@@ -384,10 +387,38 @@ void Core::update_neurons(uint64_t S) {
       ++counters.packets_out;
     }
   }
-  if (U) time = T0 + models::LifUpdateUnit::stream_cycles(count) * U;
+  if (U) time = T0 + unit_total * U;
   neuron_end_ = time;
   counters.neuron_busy_cycles += time - S;
   if (chip.observer) chip.observer->neuron_unit(index, S, time);
+}
+
+// --neuron-timing unit: when each neuron's result leaves its core's neuron update unit, in unit
+// cycles from the start of the updates (unit_done_), as the unit's cycle model times the stream
+// with the output always taken; returns the whole stream's cycles. LIF (models/lif_update_unit.h):
+// one neuron per cycle, each result kLatency + 1 cycles after it entered. TrueNorth
+// (models/truenorth_update_unit.h): neuron k enters after the 2 + E cycles of each one before it
+// (E its stochastic synaptic events) and leaves 2 + E_k + 1 cycles after entering.
+uint64_t Core::unit_schedule() {
+  unit_done_.resize(count);
+  if (dynamic_cast<const models::LoihiLifUnit*>(unit.get())) {
+    for (uint32_t i = 0; i < count; ++i) unit_done_[i] = uint64_t(i) + models::LifUpdateUnit::kLatency + 1;
+    return models::LifUpdateUnit::stream_cycles(count);
+  }
+  if (const auto* tn = dynamic_cast<const models::TrueNorthUnit*>(unit.get())) {
+    uint64_t entered = 0;
+    models::TrueNorthUnitIn x;
+    for (uint32_t i = 0; i < count; ++i) {
+      x.p = tn->params(i);
+      for (int g = 0; g < models::truenorth::kAxonTypes; ++g) x.counts[g] = a_in_[size_t(i) * 4 + size_t(g)];
+      entered += models::TrueNorthUpdateUnit::neuron_cycles(x);
+      unit_done_[i] = entered + 1;
+    }
+    return count ? entered + 1 : 0;
+  }
+  throw map::MapError("--neuron-timing unit: core " + chip_->chip_.cores[index].name + " runs " +
+                      chip_->net_.populations[population].model + ", which has no neuron update "
+                      "unit (rtl/ holds the Loihi LIF and TrueNorth units)");
 }
 
 void ChipModel::begin_step() {

@@ -199,6 +199,7 @@ class Core final : public models::noc::Component {
   friend class ChipModel;
   uint64_t read_cycles(const models::InputWork& w);
   void update_neurons(uint64_t start);
+  uint64_t unit_schedule();
   void advance_analog(uint64_t c);
 
   ChipModel* chip_ = nullptr;
@@ -209,6 +210,7 @@ class Core final : public models::noc::Component {
   std::vector<uint32_t> spiked_;
   std::vector<uint8_t> flags_;
   std::vector<uint32_t> circuits_;
+  std::vector<uint64_t> unit_done_;   // --neuron-timing unit: per neuron, unit cycles to its result
   std::vector<models::TimedEvent> timed_in_;
   std::vector<models::TimedSpike> timed_out_;   // analog: this window's spikes, in order
   uint64_t step_ = 0;
@@ -270,9 +272,9 @@ class ChipModel {
   ChipObserver* observer = nullptr;
   NeuronUpdateBackend* neuron_backend = nullptr;  // null: the golden C++ arithmetic
   // Chip cycles per cycle of the neuron update unit (--neuron-timing unit): a core's updates are
-  // then timed by the unit's cycle model (models/lif_update_unit.h: one neuron per unit cycle,
-  // results kLatency + 1 cycles after entering), and a co-simulated RTL unit must take exactly
-  // those cycles. 0: the config's per-neuron latencies (the default).
+  // then timed by its unit's cycle model (models/lif_update_unit.h, models/truenorth_update_unit.h;
+  // Core::unit_schedule), and a co-simulated RTL unit must take exactly those cycles. 0: the
+  // config's per-neuron latencies (the default).
   uint64_t unit_cycles = 0;
   // Static power of the whole chip: every core (used or not) and every router.
   double static_mw() const;

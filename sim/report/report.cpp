@@ -190,10 +190,17 @@ Outputs make_report(const config::ChipConfig& chip, const models::Network& net,
   if (!info.placement_file.empty()) j["run"]["placement_file"] = info.placement_file;
   j["run"]["neuron_timing"] = info.neuron_timing;
   if (info.neuron_timing == "unit") {
-    j["run"]["neuron_unit"] = {{"name", "lif_update_unit"}, {"clock_ns", info.unit_clock_ns},
-                               {"chip_cycles_per_unit_cycle", info.unit_cycles},
-                               {"neurons_per_unit_cycle", 1},
-                               {"latency_unit_cycles", models::LifUpdateUnit::kLatency}};
+    // The units of the network's neuron models and how each times a neuron.
+    Json units = Json::object();
+    for (const auto& p : net.populations) {
+      if (p.model == "loihi_cuba_lif")
+        units["lif_update_unit"] = fmt::format("one neuron per unit cycle, its result {} cycles after it enters",
+                                               models::LifUpdateUnit::kLatency + 1);
+      if (p.model == "truenorth_lif")
+        units["truenorth_update_unit"] = "2 unit cycles per neuron plus one per stochastic synaptic event";
+    }
+    j["run"]["neuron_unit"] = {{"clock_ns", info.unit_clock_ns},
+                               {"chip_cycles_per_unit_cycle", info.unit_cycles}, {"units", units}};
   }
   {
     const auto& q = info.quality;

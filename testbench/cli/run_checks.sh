@@ -109,9 +109,19 @@ case "$check" in
       [ $? -eq 2 ] || { cat "$tmp/log"; fail "expected exit 2: $args"; }
       grep -q "unit" "$tmp/log" || { cat "$tmp/log"; fail "message does not name the unit: $args"; }
     done
-    "$nm" run --chip "$src/configs/chips/truenorth.yaml" --network "$src/configs/networks/truenorth_ring.yaml" \
-      --steps 2 --mode cycle --neuron-timing unit --unit-clock-ns 1 --out "$tmp/x" >"$tmp/log" 2>&1
-    [ $? -eq 2 ] && grep -q "has no neuron update unit cycle model" "$tmp/log" || { cat "$tmp/log"; fail "TrueNorth unit timing not refused"; }
+    # TrueNorth cores: the TrueNorth unit's cycle model (2 + stochastic events per neuron).
+    tn="$src/configs/networks/truenorth_behaviours.yaml"
+    for b in model rtl; do
+      "$nm" run --chip "$src/configs/chips/truenorth.yaml" --network "$tn" --steps 40 --mode cycle \
+        --neuron-backend $b --neuron-timing unit --unit-clock-ns 10 --out "$tmp/tn_$b" >/dev/null || fail "TrueNorth unit timing, $b"
+    done
+    "$nm" run --chip "$src/configs/chips/truenorth.yaml" --network "$tn" --steps 40 --mode cycle --out "$tmp/tn_c" >/dev/null || fail "TrueNorth config timing"
+    for f in spikes.csv probes.csv steps.csv cores.csv links.csv; do
+      cmp -s "$tmp/tn_model/$f" "$tmp/tn_rtl/$f" || fail "TrueNorth: $f differs between model and rtl under unit timing"
+    done
+    cmp -s "$tmp/tn_model/spikes.csv" "$tmp/tn_c/spikes.csv" || fail "TrueNorth: unit timing changed the spikes"
+    cmp -s "$tmp/tn_model/steps.csv" "$tmp/tn_c/steps.csv" && fail "TrueNorth: unit timing left the step cycles as the config's"
+    grep -q '"truenorth_update_unit"' "$tmp/tn_rtl/report.json" || fail "report.json does not name the TrueNorth unit"
     ;;
   sweep)
     # Two buffer depths x two placements: four rows, each a finished run; deeper buffers never
