@@ -9,9 +9,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 
 #include "models/connectivity.h"
+#include "models/neuron_model_registry.h"
 #include "sim/chip/chip_model.h"
 #include "sim/map/mapper.h"
 #include "testbench/common/random_network.h"
@@ -20,6 +22,44 @@
 
 using namespace neuromesh;
 using models::noc::CalendarScheduler;
+
+namespace {
+// Runs `net` for `steps` steps twice, once with the C++ model and once with every core's neuron
+// updates in the Verilated units, `unit_cycles` as --neuron-timing unit (0: config timing), and
+// requires the same step cycles, critical unit, spikes and probe values at every step.
+// `visit(model, t)` sees the model after each step. Returns the units' cycles.
+uint64_t run_both(const config::ChipConfig& c, const models::Network& net, const models::ExpandedNetwork& ex,
+                  const map::Placement& pl, uint64_t unit_cycles, uint64_t steps, uint64_t seed,
+                  const std::function<void(const chip::ChipModel&)>& visit) {
+  CalendarScheduler s_model, s_rtl;
+  chip::ChipModel model(c, net, ex, pl, s_model);
+  chip::ChipModel rtl(c, net, ex, pl, s_rtl);
+  chip::RtlNeuronBackend backend;
+  rtl.neuron_backend = &backend;
+  model.unit_cycles = rtl.unit_cycles = unit_cycles;
+  const auto& registry = models::NeuronModelRegistry::instance();
+  for (uint64_t t = 0; t < steps; ++t) {
+    model.begin_step();
+    EXPECT_NO_THROW(rtl.begin_step()) << "seed " << seed << " step " << t;
+    s_model.run();
+    s_rtl.run();
+    const auto a = model.end_step(), b = rtl.end_step();
+    EXPECT_EQ(a.cycles(), b.cycles()) << "seed " << seed << " step " << t;
+    EXPECT_EQ(a.critical.component, b.critical.component) << "seed " << seed << " step " << t;
+    for (uint32_t p = 0; p < net.populations.size(); ++p) {
+      EXPECT_EQ(model.spiked(p), rtl.spiked(p)) << "seed " << seed << " step " << t << " population " << p;
+      const size_t vars = registry.get(net.populations[p].model).probes.size();
+      for (uint32_t i = 0; i < net.populations[p].size; ++i)
+        for (uint32_t var = 0; var < vars; ++var)
+          EXPECT_EQ(model.probe(p, var, i), rtl.probe(p, var, i))
+              << "seed " << seed << " step " << t << " neuron " << i << " variable " << var;
+    }
+    if (::testing::Test::HasFailure()) break;
+    visit(model);
+  }
+  return backend.unit_cycles();
+}
+}  // namespace
 
 TEST(RtlNeuronBackend, RandomNetworksOverTheWholeDomainNeverRefusedAndMatch) {
   uint64_t networks = 0, neuron_steps = 0, spikes = 0, wide_u = 0;
@@ -39,35 +79,19 @@ TEST(RtlNeuronBackend, RandomNetworksOverTheWholeDomainNeverRefusedAndMatch) {
       continue;  // does not fit the small chip
     }
     ++networks;
-    CalendarScheduler s_model, s_rtl;
-    chip::ChipModel model(c, net, ex, pl, s_model);
-    chip::ChipModel rtl(c, net, ex, pl, s_rtl);
-    chip::RtlNeuronBackend backend;
-    rtl.neuron_backend = &backend;
     // Every other network timed by the unit's cycle model (--neuron-timing unit): the RTL must
     // then take exactly the model's cycles, and the step records compare timing too.
-    if (seed % 2) model.unit_cycles = rtl.unit_cycles = 1 + seed % 5;
-    for (uint64_t t = 0; t < 80; ++t) {
-      model.begin_step();
-      ASSERT_NO_THROW(rtl.begin_step()) << "seed " << seed << " step " << t;
-      s_model.run();
-      s_rtl.run();
-      const auto a = model.end_step(), b = rtl.end_step();
-      ASSERT_EQ(a.cycles(), b.cycles()) << "seed " << seed << " step " << t;
-      ASSERT_EQ(a.critical.component, b.critical.component) << "seed " << seed << " step " << t;
+    const uint64_t cycles = run_both(c, net, ex, pl, seed % 2 ? 1 + seed % 5 : 0, 80, seed, [&](const chip::ChipModel& model) {
       for (uint32_t p = 0; p < net.populations.size(); ++p) {
-        ASSERT_EQ(model.spiked(p), rtl.spiked(p)) << "seed " << seed << " step " << t << " population " << p;
         spikes += model.spiked(p).size();
         for (uint32_t i = 0; i < net.populations[p].size; ++i) {
-          const int64_t u = model.probe(p, 0, i), v = model.probe(p, 1, i);
-          ASSERT_EQ(u, rtl.probe(p, 0, i)) << "seed " << seed << " step " << t << " neuron " << i;
-          ASSERT_EQ(v, rtl.probe(p, 1, i)) << "seed " << seed << " step " << t << " neuron " << i;
           ++neuron_steps;
-          if (std::llabs(u) > (int64_t{1} << 24)) ++wide_u;  // beyond the unit's former 25-bit u
+          if (std::llabs(model.probe(p, 0, i)) > (int64_t{1} << 24)) ++wide_u;  // beyond the former 25-bit u
         }
       }
-    }
-    EXPECT_GT(backend.unit_cycles(), 0u);
+    });
+    if (HasFailure()) return;
+    EXPECT_GT(cycles, 0u);
   }
   std::cout << networks << " networks, " << neuron_steps << " neuron-steps, " << spikes << " spikes, "
             << wide_u << " neuron-steps with |u| > 2^24\n";
@@ -99,28 +123,11 @@ TEST(RtlNeuronBackend, RandomTrueNorthNetworksMatchTheModel) {
       continue;  // more populations than cores
     }
     ++networks;
-    CalendarScheduler s_model, s_rtl;
-    chip::ChipModel model(c, net, ex, pl, s_model);
-    chip::ChipModel rtl(c, net, ex, pl, s_rtl);
-    chip::RtlNeuronBackend backend;
-    rtl.neuron_backend = &backend;
     // Every other network timed by the TrueNorth unit's cycle model: the RTL must take its cycles.
-    if (seed % 2) model.unit_cycles = rtl.unit_cycles = 1 + seed % 7;
-    for (uint64_t t = 0; t < 40; ++t) {
-      model.begin_step();
-      ASSERT_NO_THROW(rtl.begin_step()) << "seed " << seed << " step " << t;
-      s_model.run();
-      s_rtl.run();
-      const auto a = model.end_step(), b = rtl.end_step();
-      ASSERT_EQ(a.cycles(), b.cycles()) << "seed " << seed << " step " << t;
-      for (uint32_t p = 0; p < net.populations.size(); ++p) {
-        ASSERT_EQ(model.spiked(p), rtl.spiked(p)) << "seed " << seed << " step " << t << " population " << p;
-        spikes += model.spiked(p).size();
-        for (uint32_t i = 0; i < net.populations[p].size; ++i)
-          ASSERT_EQ(model.probe(p, 0, i), rtl.probe(p, 0, i)) << "seed " << seed << " step " << t << " neuron " << i;
-      }
-    }
-    unit_cycles += backend.unit_cycles();
+    unit_cycles += run_both(c, net, ex, pl, seed % 2 ? 1 + seed % 7 : 0, 40, seed, [&](const chip::ChipModel& model) {
+      for (uint32_t p = 0; p < net.populations.size(); ++p) spikes += model.spiked(p).size();
+    });
+    if (HasFailure()) return;
   }
   std::cout << networks << " TrueNorth networks, " << spikes << " spikes, " << unit_cycles << " unit cycles\n";
   EXPECT_GT(networks, 30u);
