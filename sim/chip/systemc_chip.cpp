@@ -28,37 +28,66 @@ std::string safe(std::string s) {
 }  // namespace
 
 ComponentProcess::ComponentProcess(const sc_core::sc_module_name& name, models::noc::Component& c,
-                                   const sc_time& period)
-    : sc_module(name), c_(c), period_(period) {
+                                   const sc_time& period, CycleDriver& driver)
+    : sc_module(name), c_(c), period_(period), driver_(driver) {
   SC_METHOD(on_wake);
   sensitive << ev_;
   dont_initialize();
 }
 
-uint64_t ComponentProcess::now_cycle() const {
-  return sc_core::sc_time_stamp().value() / period_.value();
-}
 
-void ComponentProcess::wake(uint64_t cycle) {
-  const uint64_t now = now_cycle();
-  if (cycle < now) cycle = now;
-  if (cycle >= pending_) return;  // an earlier wake is pending; it will ask again if needed
-  pending_ = cycle;
-  // Relative to the absolute start of `cycle`: SystemC time may sit between cycles (analog
-  // windows end 1 fs before the next one starts).
-  const sc_time at = sc_time::from_value(period_.value() * cycle);
-  ev_.notify(at > sc_core::sc_time_stamp() ? at - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME);
-}
-
+// Runs in the evaluation phase in which the driver made it runnable, at the driver's cycle.
 void ComponentProcess::on_wake() {
-  const uint64_t c = now_cycle();
+  const uint64_t c = driver_.now_;
   if (pending_ != c) return;  // superseded
   pending_ = kNever;
   if (last_eval_ == c) return;
   last_eval_ = c;
   ++evaluations;
   const uint64_t next = c_.evaluate(c);
-  if (next != kNever) wake(next);
+  if (next != kNever) driver_.wake(c_, next);
+}
+
+CycleDriver::CycleDriver(const sc_core::sc_module_name& name, const sc_time& period)
+    : sc_module(name), period_(period) {
+  SC_METHOD(on_cycle);
+  sensitive << ev_;
+  dont_initialize();
+}
+
+void CycleDriver::sync() { now_ = sc_core::sc_time_stamp().value() / period_.value(); }
+
+void CycleDriver::wake(models::noc::Component& c, uint64_t cycle) {
+  ComponentProcess& p = *static_cast<ComponentProcess*>(c.kernel_handle);
+  if (cycle < now_) cycle = now_;
+  if (cycle >= p.pending_) return;  // an earlier wake is pending; it will ask again if needed
+  p.pending_ = cycle;
+  queue_.push(cycle, &c);
+  notify_at(cycle);
+}
+
+// Relative to the absolute start of `cycle`: SystemC time may sit between cycles (analog windows
+// end 1 fs before the next one starts).
+void CycleDriver::notify_at(uint64_t cycle) {
+  if (cycle >= scheduled_) return;
+  scheduled_ = cycle;
+  const sc_time at = sc_time::from_value(period_.value() * cycle);
+  ev_.notify(at > sc_core::sc_time_stamp() ? at - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME);
+}
+
+void CycleDriver::on_cycle() {
+  sync();
+  const uint64_t c = now_;
+  scheduled_ = kNever;
+  if (queue_.earliest() == c) {
+    queue_.take(c, batch_);
+    for (models::noc::Component* comp : batch_) {
+      ComponentProcess& p = *static_cast<ComponentProcess*>(comp->kernel_handle);
+      if (p.pending_ == c) p.ev_.notify();  // runnable in this evaluation phase
+    }
+  }
+  const uint64_t next = queue_.earliest();
+  if (next != kNever) notify_at(next);
 }
 
 SynapticMemory::SynapticMemory(const sc_core::sc_module_name& name,
@@ -109,33 +138,34 @@ SystemCChip::SystemCChip(const config::ChipConfig& chip, const models::Network& 
                          bool release, const models::AdexCalibration* calibration) {
   init_time_resolution();
   period_ = period_of(chip);
-  model_ = std::make_unique<ChipModel>(chip, net, ex, placement, sched_, release, calibration);
+  driver_ = std::make_unique<CycleDriver>("cycle_driver", period_);
+  model_ = std::make_unique<ChipModel>(chip, net, ex, placement, *driver_, release, calibration);
   auto& noc = model_->noc();
   for (uint32_t r = 0; r < noc.routers(); ++r) {
     const std::string name = "router_" + std::to_string(r % chip.mesh.width) + "_" +
                              std::to_string(r / chip.mesh.width);
-    procs_.push_back(std::make_unique<ComponentProcess>(name.c_str(), noc.router(r), period_));
-    sched_.attach(noc.router(r), *procs_.back());
+    procs_.push_back(std::make_unique<ComponentProcess>(name.c_str(), noc.router(r), period_, *driver_));
+    driver_->attach(noc.router(r), *procs_.back());
   }
   for (size_t g = 0; g < noc.gateways().size(); ++g) {
     auto& G = noc.gateway(g);
     static const char* dir[4] = {"east", "west", "north", "south"};
     const std::string name = "gateway_chip" + std::to_string(G.from_chip()) + "_" + dir[G.dir()];
-    procs_.push_back(std::make_unique<ComponentProcess>(name.c_str(), G, period_));
-    sched_.attach(G, *procs_.back());
+    procs_.push_back(std::make_unique<ComponentProcess>(name.c_str(), G, period_, *driver_));
+    driver_->attach(G, *procs_.back());
   }
   for (uint32_t t = 0; t < noc.terminals(); ++t) {
     const std::string name = t == noc.host_terminal() ? std::string("host_port")
                                                       : "ni_" + std::to_string(t);
-    procs_.push_back(std::make_unique<ComponentProcess>(name.c_str(), noc.term(t), period_));
-    sched_.attach(noc.term(t), *procs_.back());
+    procs_.push_back(std::make_unique<ComponentProcess>(name.c_str(), noc.term(t), period_, *driver_));
+    driver_->attach(noc.term(t), *procs_.back());
   }
   for (const auto& core : model_->cores()) {
     const auto& inst = chip.cores[core->index];
     const auto& type = chip.type_of(inst);
     const std::string base = safe(inst.name);
-    procs_.push_back(std::make_unique<ComponentProcess>(("core_" + base).c_str(), *core, period_));
-    sched_.attach(*core, *procs_.back());
+    procs_.push_back(std::make_unique<ComponentProcess>(("core_" + base).c_str(), *core, period_, *driver_));
+    driver_->attach(*core, *procs_.back());
     memories_.push_back(std::make_unique<SynapticMemory>(("synmem_" + base).c_str(),
                                                          type.synaptic_memory, period_));
     initiators_.push_back(std::make_unique<MemoryInitiator>(
@@ -149,17 +179,21 @@ StepRecord SystemCChip::step() {
   if (model_->analog().substeps_per_cycle) {
     // Analog: run exactly the window's cycles, up to 1 fs before the next window starts (no
     // event lies between cycles); later events stay pending.
+    driver_->sync();
     model_->begin_step();
     const sc_time target = period_ * double(model_->window_end()) - sc_time(1, sc_core::SC_FS);
     if (target > sc_core::sc_time_stamp()) sc_core::sc_start(target - sc_core::sc_time_stamp());
+    driver_->sync();
     return model_->end_step();
   }
   // Bring SystemC time to the step's start cycle, then run until no event is left.
   const uint64_t start = model_->cycle();
   const uint64_t now = sc_core::sc_time_stamp().value() / period_.value();
   if (start > now) sc_core::sc_start(period_ * double(start - now));
+  driver_->sync();
   model_->begin_step();
   if (sc_core::sc_pending_activity()) sc_core::sc_start();
+  driver_->sync();
   return model_->end_step();
 }
 

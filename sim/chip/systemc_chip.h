@@ -23,33 +23,57 @@ namespace neuromesh::chip::sc {
 void init_time_resolution();
 
 // Evaluates one plain C++ component when its event fires.
+class CycleDriver;
+
+// One SystemC process per component (router, gateway, terminal, core), evaluated by the SystemC
+// kernel. It is made runnable by the chip's CycleDriver, by immediate notification, at the cycles
+// the component asked for.
 class ComponentProcess : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(ComponentProcess);
   ComponentProcess(const sc_core::sc_module_name& name, models::noc::Component& c,
-                   const sc_core::sc_time& period);
-  void wake(uint64_t cycle);
+                   const sc_core::sc_time& period, CycleDriver& driver);
   uint64_t evaluations = 0;
 
  private:
+  friend class CycleDriver;
   void on_wake();
-  uint64_t now_cycle() const;
   models::noc::Component& c_;
   sc_core::sc_time period_;
+  CycleDriver& driver_;
   sc_core::sc_event ev_;
-  uint64_t pending_ = models::noc::kNever;
+  uint64_t pending_ = models::noc::kNever;   // the cycle it is to be evaluated at next
   uint64_t last_eval_ = models::noc::kNever;
 };
 
-class SystemCScheduler : public models::noc::Scheduler {
+// The chip's clock as the SystemC kernel sees it: one timed event per cycle at which some
+// component has work, rather than one per component wake (the SystemC kernel's timed-event queue
+// was a quarter of its run time when every router and terminal wake was a timed notification).
+// At such a cycle it makes each component due then runnable in the same evaluation phase; wakes
+// at the current cycle come back as a delta notification. Components of one cycle may be
+// evaluated in any order (models/noc/scheduler.h), so the results are the calendar kernel's.
+class CycleDriver : public sc_core::sc_module, public models::noc::Scheduler {
  public:
-  void wake(models::noc::Component& c, uint64_t cycle) override {
-    static_cast<ComponentProcess*>(c.kernel_handle)->wake(cycle);
-  }
+  SC_HAS_PROCESS(CycleDriver);
+  CycleDriver(const sc_core::sc_module_name& name, const sc_core::sc_time& period);
+  void wake(models::noc::Component& c, uint64_t cycle) override;
   void attach(models::noc::Component& c, ComponentProcess& p) { c.kernel_handle = &p; }
+  // Reads the current cycle from SystemC time (after sc_start returns, before the chip model
+  // wakes components from outside the simulation).
+  void sync();
+
+ private:
+  friend class ComponentProcess;
+  void on_cycle();
+  void notify_at(uint64_t cycle);
+  sc_core::sc_time period_;
+  sc_core::sc_event ev_;
+  models::noc::CycleQueue queue_;
+  std::vector<models::noc::Component*> batch_;
+  uint64_t scheduled_ = models::noc::kNever;   // cycle of ev_'s pending notification
+  uint64_t now_ = 0;                           // the current cycle
 };
 
-// A core's synaptic memory: banks x word width, access latency, capacity enforced; counts reads.
 class SynapticMemory : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<SynapticMemory> socket;
@@ -87,7 +111,7 @@ class SystemCChip {
   uint64_t memory_reads() const;
 
  private:
-  SystemCScheduler sched_;
+  std::unique_ptr<CycleDriver> driver_;
   std::unique_ptr<ChipModel> model_;
   std::vector<std::unique_ptr<ComponentProcess>> procs_;
   std::vector<std::unique_ptr<SynapticMemory>> memories_;
