@@ -44,6 +44,15 @@ class AxonListInput final : public InputStage {
   }
 
   InputWork on_packet(uint32_t axon, int64_t payload, uint64_t step, uint64_t) override {
+    integrate(axon, payload, step);
+    return packet_work(axon);
+  }
+  bool separable() const override { return true; }
+  InputWork packet_work(uint32_t axon) const override {
+    const Axon& a = axons_[axon];
+    return InputWork{a.end - a.begin, a.words, a.word_offset};
+  }
+  void integrate(uint32_t axon, int64_t payload, uint64_t step) override {
     const Axon& a = axons_[axon];
     const uint64_t base = step + 1;
     if (dendrites_.ring(a.dendrite) == 1) {
@@ -53,7 +62,6 @@ class AxonListInput final : public InputStage {
       for (uint32_t s = a.begin; s < a.end; ++s)
         dendrites_.slot(a.dendrite, base + syn_[s].delay())[syn_[s].local()] += int64_t{syn_[s].weight()} * payload;
     }
-    return InputWork{a.end - a.begin, a.words, a.word_offset};
   }
   // Integrated on arrival: it must arrive before the first step that reads one of its slots.
   uint64_t deadline_step(uint32_t axon, uint64_t step) const override {

@@ -40,6 +40,12 @@ class InputStage {
   virtual void seal() {}
   // A packet for `axon` carrying `payload` is processed during step `step`, at cycle `cycle`.
   virtual InputWork on_packet(uint32_t axon, int64_t payload, uint64_t step, uint64_t cycle) = 0;
+  // A stage whose packet work (synapses, words and where) depends only on the axon can split
+  // on_packet in two: packet_work() now, for the timing, and integrate() later, possibly on
+  // another thread, before the step that reads the sums (sim/chip/core_threads.h).
+  virtual bool separable() const { return false; }
+  virtual InputWork packet_work(uint32_t axon) const;
+  virtual void integrate(uint32_t axon, int64_t payload, uint64_t step);
   // The first step whose start the packet must precede (the tick that reads it).
   virtual uint64_t deadline_step(uint32_t axon, uint64_t step) const = 0;
   // At the start of step `step`: writes the neuron inputs (neurons x channels) into `in`; when the
@@ -51,6 +57,13 @@ class InputStage {
   // into `out`, sorted.
   virtual void take_events(uint64_t until, std::vector<TimedEvent>& out);
 };
+
+inline InputWork InputStage::packet_work(uint32_t) const {
+  throw std::logic_error("packet_work() called on an input stage that is not separable");
+}
+inline void InputStage::integrate(uint32_t, int64_t, uint64_t) {
+  throw std::logic_error("integrate() called on an input stage that is not separable");
+}
 
 inline void InputStage::take_events(uint64_t, std::vector<TimedEvent>&) {
   throw std::logic_error("take_events() called on a stepped input stage");

@@ -50,6 +50,7 @@ int bench_command(const BenchOptions& o) {
   }
   ex = models::ExpandedNetwork{};  // the cores hold their synaptic memories now
   chip::ChipModel& model = sc_chip ? sc_chip->model() : *plain;
+  model.set_threads(o.threads);
   const double setup = since(t0);
 
   const auto t1 = Clock::now();
@@ -77,24 +78,24 @@ int bench_command(const BenchOptions& o) {
     updates += k->counters.neuron_updates_active + k->counters.neuron_updates_inactive;
   const uint64_t rss = peak_rss_bytes();
   const std::string json = fmt::format(
-      "{{\"network\": \"{}\", \"chip\": \"{}\", \"kernel\": \"{}\", \"steps\": {}, "
+      "{{\"network\": \"{}\", \"chip\": \"{}\", \"kernel\": \"{}\", \"threads\": {}, \"steps\": {}, "
       "\"synapses\": {}, \"synaptic_events\": {}, \"spikes\": {}, \"packets\": {}, "
       "\"flit_hops\": {}, \"simulated_cycles\": {}, \"setup_seconds\": {:.3f}, "
       "\"run_seconds\": {:.3f}, \"synaptic_events_per_second\": {:.0f}, "
       "\"neuron_updates_per_second\": {:.0f}, \"simulated_cycles_per_second\": {:.0f}, "
       "\"packets_per_second\": {:.0f}, \"flit_hops_per_second\": {:.0f}, "
       "\"peak_rss_bytes\": {}, \"bytes_per_synapse\": {:.2f}}}",
-      net.name, chip.name, o.kernel, o.steps, synapses, ops, spikes, packets, flit_hops, cycles,
+      net.name, chip.name, o.kernel, model.threads(), o.steps, synapses, ops, spikes, packets, flit_hops, cycles,
       setup, run, double(ops) / run, double(updates) / run, double(cycles) / run,
       double(packets) / run, double(flit_hops) / run, rss, double(rss) / double(synapses));
   if (o.json) {
     std::cout << json << "\n";
   } else {
     std::cout << fmt::format(
-        "{} on {} ({} kernel), {} steps: {:.3g} synaptic events/s, {:.3g} neuron updates/s, "
+        "{} on {} ({} kernel, {} threads), {} steps: {:.3g} synaptic events/s, {:.3g} neuron updates/s, "
         "{:.3g} simulated cycles/s, {:.3g} packets/s, {:.3g} flit-hops/s; peak RSS {:.1f} MiB = "
         "{:.1f} bytes per synapse; setup {:.2f} s, run {:.2f} s\n",
-        net.name, chip.name, o.kernel, o.steps, double(ops) / run, double(updates) / run,
+        net.name, chip.name, o.kernel, model.threads(), o.steps, double(ops) / run, double(updates) / run,
         double(cycles) / run, double(packets) / run, double(flit_hops) / run,
         double(rss) / (1 << 20), double(rss) / double(synapses), setup, run);
   }

@@ -13,6 +13,7 @@ namespace neuromesh::app {
 struct BenchOptions {
   std::string chip, network, kernel = "systemc", strategy = "locality";
   uint64_t steps = 1000;
+  uint32_t threads = 1;   // ChipModel::set_threads
   bool json = false;
   std::vector<config::Override> overrides;
   ProgressMode progress = ProgressMode::automatic;

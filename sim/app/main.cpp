@@ -210,8 +210,9 @@ int cli_main(int argc, char** argv) {
                       "instead of a strategy")
       ->excludes(run_strategy);
   run_cmd->add_option("--threads", run.threads,
-                      "Threads of the functional mode (default: every core); the outputs are the "
-                      "same bytes for any number")
+                      "Threads (default: every core): the functional mode's neurons, or the cycle "
+                      "mode's synaptic integration and neuron updates beside its event kernel; the "
+                      "outputs are the same bytes for any number")
       ->check(strict_uint)
       ->check(CLI::Range(1u, 1024u));
   run_cmd->add_option("--seed", run.seed, "Override every random seed of the network")->check(strict_uint);
@@ -295,6 +296,11 @@ int cli_main(int argc, char** argv) {
       ->check(CLI::IsMember({"systemc", "calendar"}));
   bench_cmd->add_option("--strategy", bench.strategy, "Placement strategy")
       ->check(CLI::IsMember(neuromesh::map::strategy_names()));
+  bench_cmd->add_option("--threads", bench.threads,
+                        "Threads for the cores' synaptic integration and neuron updates beside the "
+                        "event kernel (default 1)")
+      ->check(strict_uint)
+      ->check(CLI::Range(1u, 1024u));
   bench_cmd->add_flag("--json", bench.json, "Print one JSON object");
   add_set_option(bench_cmd, bench_sets);
   add_progress_options(bench_cmd, bench.progress);
@@ -376,9 +382,6 @@ int cli_main(int argc, char** argv) {
             throw neuromesh::map::MapError(std::string(opt) + " applies to --mode cycle only");
           }
         }
-      } else if (run_cmd->get_option("--threads")->count()) {
-        throw neuromesh::map::MapError("--threads applies to --mode functional only (the cycle mode "
-                                       "runs on one thread)");
       }
       if (run_cmd->get_option("--trace-steps")->count() && run.trace.empty()) {
         throw neuromesh::map::MapError("--trace-steps needs --trace FILE (the waveform to write)");

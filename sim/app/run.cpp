@@ -308,18 +308,16 @@ std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycl
                                             std::unique_ptr<chip::ChipTrace>& trace,
                                             std::unique_ptr<chip::RtlNeuronBackend>& rtl) {
   const models::AdexCalibration* cal = l.calibration.code.empty() ? nullptr : &l.calibration;
+  if (chip::analog_clock(l.chip).substeps_per_cycle && o.threads > 1) {
+    throw map::MapError("--threads " + std::to_string(o.threads) + ": an analog chip (" + l.chip.name +
+                        ") runs on one thread in either mode");
+  }
+  // Ranks on one machine share its cores.
+  const auto& ranks = dist::Ranks::world();
+  const uint32_t threads =
+      o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency() / uint32_t(ranks.local_size()));
   if (o.mode != "cycle") {
-    if (chip::analog_clock(l.chip).substeps_per_cycle) {
-      if (o.threads) {
-        throw map::MapError("--threads: the functional mode of an analog chip (" + l.chip.name +
-                            ") runs on one thread");
-      }
-      return std::make_unique<FunctionalAnalog>(l, cal);
-    }
-    // Ranks on one machine share its cores.
-    const auto& ranks = dist::Ranks::world();
-    const uint32_t threads =
-        o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency() / uint32_t(ranks.local_size()));
+    if (chip::analog_clock(l.chip).substeps_per_cycle) return std::make_unique<FunctionalAnalog>(l, cal);
     if (!ranks.distributed()) return std::make_unique<Functional>(l.net, l.ex, threads);
     const dist::Partition part = dist::partition_chips(l.chip, l.placement, uint32_t(ranks.size()));
     const models::Share share = dist::share_of(l.chip, l.placement, part, uint32_t(ranks.rank()));
@@ -340,6 +338,7 @@ std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycl
     c = std::make_unique<CycleCalendar>(l, cal);
   }
   *cycle = c.get();
+  c->model().set_threads(threads);
   if (!o.trace.empty()) trace = std::make_unique<chip::ChipTrace>(c->model(), o.trace_first, o.trace_last);
   if (o.neuron_backend == "rtl") {
     rtl = std::make_unique<chip::RtlNeuronBackend>();

@@ -265,6 +265,7 @@ void ChipModel::build_cores(const models::ExpandedNetwork& ex) {
     k.input = make_input_stage(*k.type_, cm, ex, model.channels, analog_, chip_.clock.cycle_ns);
     k.flags_.assign(cm.count(), 0);
     core_slot_[c] = int32_t(cores_.size());
+    k.slot_ = uint32_t(cores_.size());
     pop_cores_[cm.population].push_back(uint32_t(cores_.size()));
     cores_.push_back(std::move(core));
   }
@@ -306,6 +307,16 @@ void ChipModel::fill_memories(const models::ExpandedNetwork& ex, bool release) {
   for (auto& core : cores_) core->input->seal();
 }
 
+void ChipModel::set_threads(uint32_t threads) {
+  threads_.reset();
+  if (threads < 2 || analog_.substeps_per_cycle) return;
+  for (auto& core : cores_) core->separable_ = core->input->separable();
+  threads_ = std::make_unique<CoreThreads>(threads, [](void* ctx, const CoreThreads::Packet& p) {
+    Core& k = *static_cast<ChipModel*>(ctx)->cores_[p.core];
+    k.input->integrate(p.axon, p.payload, k.step_);
+  }, this);
+}
+
 double ChipModel::static_mw() const {
   double mw = 0;
   for (const auto& core : chip_.cores) mw += chip_.type_of(core).costs.static_power.mw;
@@ -323,12 +334,28 @@ uint64_t Core::read_cycles(const models::InputWork& w) {
                 : memory_read_cycles(type_->synaptic_memory, w.words);
 }
 
-// The neuron update unit at the start of a step: the input stage's collection (TrueNorth reads
-// its crossbar now), then every neuron in order, each spike sent as it is produced.
+// The neuron update unit at the start of a step, in two parts: compute_neurons() does the
+// arithmetic (the input stage's collection, TrueNorth reading its crossbar now, and every neuron's
+// update), which touches only this core and may run on any thread; update_neurons() then times it
+// and sends each spike as it is produced, in core order on the kernel's thread.
+void Core::compute_neurons() {
+  ChipModel& chip = *chip_;
+  collected_ = input->collect(step_, a_in_, events_);
+  unit_total_ = chip.unit_cycles ? unit_schedule() : 0;   // unit cycles of the whole core
+  if (chip.neuron_backend) {
+    const NeuronUpdateBackend::Where w{chip.chip_.cores[index].name,
+                                       chip.net_.populations[population].name, *neurons};
+    chip.neuron_backend->step(w, *unit, step_, a_in_.data(), flags_.data());
+    backend_cycles_ = chip.neuron_backend->last_stream_cycles();
+  } else {
+    unit->step(step_, a_in_.data(), flags_.data());
+  }
+}
+
 void Core::update_neurons(uint64_t S) {
   ChipModel& chip = *chip_;
   const config::CoreCosts& cc = type_->costs;
-  const models::InputWork w = input->collect(step_, a_in_, events_);
+  const models::InputWork& w = collected_;
   counters.synaptic_ops += w.synaptic_ops;
   counters.memory_reads += w.words;
   const auto where = [&] { return "core " + chip.chip_.cores[index].name + " in step " + std::to_string(step_); };
@@ -336,7 +363,7 @@ void Core::update_neurons(uint64_t S) {
   // --neuron-timing unit: the neuron update unit's cycle model times the updates (one neuron per
   // unit cycle, each result kLatency + 1 unit cycles after it entered), not the config's figures.
   const uint64_t U = chip.unit_cycles;
-  const uint64_t unit_total = U ? unit_schedule() : 0;   // unit cycles of the whole core
+  const uint64_t unit_total = unit_total_;
   // One bound for the whole loop below (every neuron at the larger update cost, every event and
   // spike-generation latency; or the unit's cycles): the loop itself then adds without checks.
   if (U) {
@@ -347,19 +374,11 @@ void Core::update_neurons(uint64_t S) {
                                 cc.spike_generation.latency_cycles;
     advance(advance(time, per_neuron, count, where), cc.synaptic_op.latency_cycles, w.synaptic_ops, where);
   }
-  if (chip.neuron_backend) {
-    const NeuronUpdateBackend::Where w{chip.chip_.cores[index].name,
-                                       chip.net_.populations[population].name, *neurons};
-    chip.neuron_backend->step(w, *unit, step_, a_in_.data(), flags_.data());
-    // Co-simulation checks timing too: the RTL must take the cycle model's cycles.
-    const uint64_t took = chip.neuron_backend->last_stream_cycles();
-    if (U && took != unit_total) {
-      throw std::logic_error("--neuron-timing unit: the RTL unit took " + std::to_string(took) +
-                             " cycles for the " + std::to_string(count) + " neurons of " + where() +
-                             ", its cycle model " + std::to_string(unit_total));
-    }
-  } else {
-    unit->step(step_, a_in_.data(), flags_.data());
+  // Co-simulation checks timing too: the RTL must take the cycle model's cycles.
+  if (chip.neuron_backend && U && backend_cycles_ != unit_total) {
+    throw std::logic_error("--neuron-timing unit: the RTL unit took " + std::to_string(backend_cycles_) +
+                           " cycles for the " + std::to_string(count) + " neurons of " + where() +
+                           ", its cycle model " + std::to_string(unit_total));
   }
   const uint64_t T0 = time;
   spiked_.clear();
@@ -433,7 +452,20 @@ void ChipModel::begin_step() {
     k.synapse_end_ = S;
     k.last_packet_ = UINT32_MAX;
     k.neuron_end_ = S;
-    if (owns_core(k.index)) k.update_neurons(S);
+  }
+  // The cores' arithmetic, spread over the threads (a co-simulated RTL unit runs on this one).
+  const auto compute = [&](uint32_t thread, uint32_t threads) {
+    for (size_t c = thread; c < cores_.size(); c += threads) {
+      if (owns_core(cores_[c]->index)) cores_[c]->compute_neurons();
+    }
+  };
+  if (threads_ && !neuron_backend) {
+    threads_->run([&](uint32_t k) { compute(k, threads_->threads()); });
+  } else {
+    compute(0, 1);
+  }
+  for (auto& core : cores_) {
+    if (owns_core(core->index)) core->update_neurons(S);
   }
   // The host port is on router (0, 0), on chip 0.
   if (noc_->local_chip(0)) send_input_spikes(S);
@@ -546,7 +578,14 @@ uint64_t Core::evaluate(uint64_t c) {
         ++counters.fabric_delayed;
       }
     }
-    const models::InputWork w = input->on_packet(axon, int32_t(uint32_t(tag)), step_, start);
+    const int64_t payload = int32_t(uint32_t(tag));
+    models::InputWork w;
+    if (chip.threads_ && separable_) {
+      w = input->packet_work(axon);   // the timing now; a worker integrates it
+      chip.threads_->push({slot_, axon, payload});
+    } else {
+      w = input->on_packet(axon, payload, step_, start);
+    }
     counters.driver_delayed += w.delayed;
     counters.driver_delay_substeps += w.delay_substeps;
     const auto where = [&] { return "core " + chip.chip_.cores[index].name + " in step " + std::to_string(step_); };
@@ -850,6 +889,7 @@ void ChipModel::gather_counters() {
 
 StepRecord ChipModel::end_step() {
   if (analog_.substeps_per_cycle) return end_window();
+  if (threads_) threads_->drain();   // this step's sums are complete before anything reads them
   if (noc_->in_flight() != 0) {
     throw std::runtime_error("watchdog: the network on chip is stuck in step " +
                              std::to_string(t_) + " with " + std::to_string(noc_->in_flight()) +

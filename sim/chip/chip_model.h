@@ -20,6 +20,7 @@
 #include "models/neuron_unit.h"
 #include "models/timed_input.h"
 #include "models/noc/mesh_noc.h"
+#include "sim/chip/core_threads.h"
 #include "sim/config/chip_config.h"
 #include "sim/map/mapper.h"
 
@@ -198,6 +199,7 @@ class Core final : public models::noc::Component {
  private:
   friend class ChipModel;
   uint64_t read_cycles(const models::InputWork& w);
+  void compute_neurons();
   void update_neurons(uint64_t start);
   uint64_t unit_schedule();
   void advance_analog(uint64_t c);
@@ -216,6 +218,10 @@ class Core final : public models::noc::Component {
   uint64_t step_ = 0;
   uint64_t neuron_end_ = 0, synapse_free_ = 0, synapse_end_ = 0;
   uint32_t last_packet_ = UINT32_MAX;
+  uint32_t slot_ = 0;                 // index in the chip model's cores
+  bool separable_ = false;            // its input stage integrates apart from the timing
+  models::InputWork collected_;       // compute_neurons(): the input stage's collection
+  uint64_t unit_total_ = 0, backend_cycles_ = 0;
   CoreCounters prev_;  // at the end of the last step
 };
 
@@ -276,6 +282,10 @@ class ChipModel {
   // Core::unit_schedule), and a co-simulated RTL unit must take exactly those cycles. 0: the
   // config's per-neuron latencies (the default).
   uint64_t unit_cycles = 0;
+  // Threads for the cores' arithmetic (sim/chip/core_threads.h): below 2, all on the caller's
+  // thread; analog chips run on one. Outputs are the same bytes for any count.
+  void set_threads(uint32_t threads);
+  uint32_t threads() const { return threads_ ? threads_->threads() : 1; }
   // Static power of the whole chip: every core (used or not) and every router.
   double static_mw() const;
 
@@ -349,6 +359,7 @@ class ChipModel {
   std::vector<LatePacket> late_;
   std::vector<LatePacket> late_step_;   // this step's, until end_step orders and keeps them
   ChipShare* share_ = nullptr;
+  std::unique_ptr<CoreThreads> threads_;   // declared last: its workers stop first
 };
 
 }  // namespace neuromesh::chip

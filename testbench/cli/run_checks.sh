@@ -228,12 +228,32 @@ PY
         done
       done
     done
-    "$nm" run --chip "$chip" --network "$src/configs/networks/synfire.yaml" --steps 5 --mode cycle \
-      --threads 2 --out "$tmp/c" > "$tmp/log" 2>&1
-    [ $? -eq 2 ] && grep -q -- "--threads applies to --mode functional only" "$tmp/log" || { cat "$tmp/log"; fail "cycle --threads"; }
+    # The cycle mode too (workers integrate the cores' packets and update their neurons beside the
+    # event kernel): every output file, both kernels, the barrier and the fixed-tick chip, the
+    # RTL neuron backend, and a board of chips.
+    for case in loihi2:bench_random:40:calendar loihi2:ei_recurrent:200:systemc \
+                truenorth:truenorth_ring:100:calendar truenorth:truenorth_behaviours:60:systemc \
+                loihi2:feedforward:50:calendar:rtl systems/loihi2_board_2x2:board_chain:20:calendar; do
+      IFS=: read -r c n steps kernel backend <<< "$case"
+      cfg="$src/configs/chips/$c.yaml"; [ "${c#systems/}" != "$c" ] && cfg="$src/configs/$c.yaml"
+      extra=(); [ -n "${backend:-}" ] && extra=(--neuron-backend "$backend")
+      for t in 1 2 3; do
+        "$nm" run --chip "$cfg" --network "$src/configs/networks/$n.yaml" --mode cycle --kernel "$kernel" \
+          --steps "$steps" --threads $t "${extra[@]}" --out "$tmp/c.$n.$t" >/dev/null || fail "cycle $n --threads $t"
+      done
+      [ "$(wc -l < "$tmp/c.$n.1/spikes.csv")" -gt 20 ] || fail "cycle $n: too few spikes to compare"
+      for t in 2 3; do
+        for f in "$tmp/c.$n.1"/*; do
+          cmp -s "$f" "$tmp/c.$n.$t/${f##*/}" || fail "cycle $n: ${f##*/} differs between 1 and $t threads"
+        done
+      done
+    done
     "$nm" run --chip "$src/configs/chips/brainscales2.yaml" --network "$src/configs/networks/bss2_ei.yaml" \
       --steps 5 --threads 2 --out "$tmp/a" > "$tmp/log" 2>&1
     [ $? -eq 2 ] && grep -q "runs on one thread" "$tmp/log" || { cat "$tmp/log"; fail "analog --threads"; }
+    "$nm" run --chip "$src/configs/chips/brainscales2.yaml" --network "$src/configs/networks/bss2_ei.yaml" \
+      --steps 5 --mode cycle --threads 2 --out "$tmp/a" > "$tmp/log" 2>&1
+    [ $? -eq 2 ] && grep -q "runs on one thread" "$tmp/log" || { cat "$tmp/log"; fail "analog cycle --threads"; }
     ;;
   *) fail "unknown check $check" ;;
 esac
