@@ -48,6 +48,11 @@ class AxonListInput final : public InputStage {
     return packet_work(axon);
   }
   bool separable() const override { return true; }
+  void prefetch(uint32_t axon, bool list) const override {
+    if (!list) return __builtin_prefetch(&axons_[axon]);
+    const Axon& a = axons_[axon];
+    if (a.begin < a.end) __builtin_prefetch(&syn_[a.begin]);
+  }
   InputWork packet_work(uint32_t axon) const override {
     const Axon& a = axons_[axon];
     return InputWork{a.end - a.begin, a.words, a.word_offset};

@@ -44,6 +44,9 @@ class InputStage {
   // on_packet in two: packet_work() now, for the timing, and integrate() later, possibly on
   // another thread, before the step that reads the sums (sim/chip/core_threads.h).
   virtual bool separable() const { return false; }
+  // A packet for `axon` is on its way: fetch what processing it will read (a hint; no effect on
+  // results): its axon record, or with `list` its synapses (the record read first).
+  virtual void prefetch(uint32_t axon, bool list = false) const { (void)axon, (void)list; }
   virtual InputWork packet_work(uint32_t axon) const;
   virtual void integrate(uint32_t axon, int64_t payload, uint64_t step);
   // The first step whose start the packet must precede (the tick that reads it).

@@ -453,6 +453,7 @@ void Terminal::credit_return(uint64_t cycle) {
 
 void Terminal::receive(const Flit& f) {
   inbox_.push(f);
+  if (f.index == 0 && owner) owner->arriving(noc_->packets_[f.packet].tag);
   if (f.index + 1 == f.length) {
     complete_.push_back({f.packet, f.ready});
     noc_->packets_[f.packet].delivered = f.ready;

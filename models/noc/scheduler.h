@@ -21,6 +21,9 @@ class Component {
   virtual ~Component() = default;
   // Does the work of cycle `c`; returns the next cycle at which it must be evaluated.
   virtual uint64_t evaluate(uint64_t c) = 0;
+  // A hint: a packet carrying `tag` is on its way to this component's terminal (its head flit was
+  // switched onto the last link), so what processing it will read can be fetched into the cache.
+  virtual void arriving(uint64_t tag) { (void)tag; }
   // For a scheduler's own bookkeeping (the SystemC scheduler keeps the component's process here).
   void* kernel_handle = nullptr;
 

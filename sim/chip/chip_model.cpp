@@ -311,8 +311,13 @@ void ChipModel::set_threads(uint32_t threads) {
   threads_.reset();
   if (threads < 2 || analog_.substeps_per_cycle) return;
   for (auto& core : cores_) core->separable_ = core->input->separable();
-  threads_ = std::make_unique<CoreThreads>(threads, [](void* ctx, const CoreThreads::Packet& p) {
-    Core& k = *static_cast<ChipModel*>(ctx)->cores_[p.core];
+  threads_ = std::make_unique<CoreThreads>(threads, [](void* ctx, const CoreThreads::Packet& p,
+                                                        const CoreThreads::Packet* near,
+                                                        const CoreThreads::Packet* far) {
+    const auto& cores = static_cast<ChipModel*>(ctx)->cores_;
+    if (far) cores[far->core]->input->prefetch(far->axon);
+    if (near) cores[near->core]->input->prefetch(near->axon, true);
+    Core& k = *cores[p.core];
     k.input->integrate(p.axon, p.payload, k.step_);
   }, this);
 }

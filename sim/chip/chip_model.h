@@ -187,6 +187,7 @@ class ChipShare : public models::noc::RemotePort {
 class Core final : public models::noc::Component {
  public:
   uint64_t evaluate(uint64_t c) override;
+  void arriving(uint64_t tag) override { input->prefetch(uint32_t(tag >> 32)); }
 
   CoreCounters counters;
   SynapticMemoryPort* memory = nullptr;  // null: the built-in latency formula

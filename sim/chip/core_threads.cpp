@@ -65,7 +65,11 @@ void CoreThreads::work(uint32_t k) {
     uint64_t head = w.head.load(std::memory_order_relaxed);
     const uint64_t tail = w.tail.load(std::memory_order_acquire);
     if (head != tail) {
-      for (; head != tail; ++head) integrate_(ctx_, w.ring[head & (kRing - 1)]);
+      for (; head != tail; ++head) {
+        const Packet* near = head + kNear < tail ? &w.ring[(head + kNear) & (kRing - 1)] : nullptr;
+        const Packet* far = head + kFar < tail ? &w.ring[(head + kFar) & (kRing - 1)] : nullptr;
+        integrate_(ctx_, w.ring[head & (kRing - 1)], near, far);
+      }
       w.head.store(head, std::memory_order_release);
       spins = 0;
       continue;

@@ -30,7 +30,9 @@ class CoreThreads {
     uint32_t axon;
     int64_t payload;
   };
-  using Integrate = void (*)(void* ctx, const Packet& p);
+  // Integrates `p`; `far` and `near` (null at the end of what is published) are packets a few
+  // places behind it in the same queue, to prefetch for.
+  using Integrate = void (*)(void* ctx, const Packet& p, const Packet* near, const Packet* far);
 
   // `threads` counts the caller: threads - 1 workers (at least one).
   CoreThreads(uint32_t threads, Integrate integrate, void* ctx);
@@ -58,6 +60,7 @@ class CoreThreads {
   static constexpr uint64_t kRing = 1u << 16;   // packets per worker ring (a power of two)
   static constexpr uint64_t kBatch = 64;        // packets per publication
   static constexpr int kSpins = 4000;           // polls before a worker sleeps
+  static constexpr uint64_t kNear = 4, kFar = 12;   // prefetch distances (packets)
   struct alignas(64) Worker {
     std::vector<Packet> ring = std::vector<Packet>(kRing);
     alignas(64) std::atomic<uint64_t> head{0};     // next packet to integrate (worker writes)
