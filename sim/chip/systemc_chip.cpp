@@ -39,13 +39,14 @@ ComponentProcess::ComponentProcess(const sc_core::sc_module_name& name, models::
 // Runs in the evaluation phase in which the driver made it runnable, at the driver's cycle.
 void ComponentProcess::on_wake() {
   const uint64_t c = driver_.now_;
-  if (pending_ != c) return;  // superseded
-  pending_ = kNever;
-  if (last_eval_ == c) return;
-  last_eval_ = c;
-  ++evaluations;
-  const uint64_t next = c_.evaluate(c);
-  if (next != kNever) driver_.wake(c_, next);
+  if (pending_ == c && last_eval_ != c) {
+    pending_ = kNever;
+    last_eval_ = c;
+    ++evaluations;
+    const uint64_t next = c_.evaluate(c);
+    if (next != kNever) driver_.wake(c_, next);
+  }
+  driver_.ran();
 }
 
 CycleDriver::CycleDriver(const sc_core::sc_module_name& name, const sc_time& period)
@@ -63,7 +64,15 @@ void CycleDriver::wake(models::noc::Component& c, uint64_t cycle) {
   if (cycle >= p.pending_) return;  // an earlier wake is pending; it will ask again if needed
   p.pending_ = cycle;
   queue_.push(cycle, &c);
-  notify_at(cycle);
+  if (running_ == 0) notify_at(cycle);   // else the last process of this cycle re-arms
+}
+
+// The last of the processes made runnable at this cycle has run: every wake they asked for is
+// queued, so one notification, for the earliest, replaces one per wake.
+void CycleDriver::ran() {
+  if (--running_ != 0) return;
+  const uint64_t next = queue_.earliest();
+  if (next != kNever) notify_at(next);
 }
 
 // Relative to the absolute start of `cycle`: SystemC time may sit between cycles (analog windows
@@ -83,9 +92,13 @@ void CycleDriver::on_cycle() {
     queue_.take(c, batch_);
     for (models::noc::Component* comp : batch_) {
       ComponentProcess& p = *static_cast<ComponentProcess*>(comp->kernel_handle);
-      if (p.pending_ == c) p.ev_.notify();  // runnable in this evaluation phase
+      if (p.pending_ != c || p.dispatched_ == c) continue;   // superseded, or already runnable
+      p.dispatched_ = c;
+      ++running_;
+      p.ev_.notify();  // runnable in this evaluation phase
     }
   }
+  if (running_ != 0) return;   // the last of them re-arms the driver (ran())
   const uint64_t next = queue_.earliest();
   if (next != kNever) notify_at(next);
 }

@@ -43,14 +43,16 @@ class ComponentProcess : public sc_core::sc_module {
   CycleDriver& driver_;
   sc_core::sc_event ev_;
   uint64_t pending_ = models::noc::kNever;   // the cycle it is to be evaluated at next
+  uint64_t dispatched_ = models::noc::kNever;   // the cycle the driver last made it runnable
   uint64_t last_eval_ = models::noc::kNever;
 };
 
 // The chip's clock as the SystemC kernel sees it: one timed event per cycle at which some
 // component has work, rather than one per component wake (the SystemC kernel's timed-event queue
 // was a quarter of its run time when every router and terminal wake was a timed notification).
-// At such a cycle it makes each component due then runnable in the same evaluation phase; wakes
-// at the current cycle come back as a delta notification. Components of one cycle may be
+// At such a cycle it makes each component due then runnable in the same evaluation phase, and
+// the last of them to run re-arms the driver for the earliest cycle then queued (one timed
+// notification per busy cycle); wakes at the current cycle come back as a delta notification. Components of one cycle may be
 // evaluated in any order (models/noc/scheduler.h), so the results are the calendar kernel's.
 class CycleDriver : public sc_core::sc_module, public models::noc::Scheduler {
  public:
@@ -65,6 +67,7 @@ class CycleDriver : public sc_core::sc_module, public models::noc::Scheduler {
  private:
   friend class ComponentProcess;
   void on_cycle();
+  void ran();
   void notify_at(uint64_t cycle);
   sc_core::sc_time period_;
   sc_core::sc_event ev_;
@@ -72,6 +75,7 @@ class CycleDriver : public sc_core::sc_module, public models::noc::Scheduler {
   std::vector<models::noc::Component*> batch_;
   uint64_t scheduled_ = models::noc::kNever;   // cycle of ev_'s pending notification
   uint64_t now_ = 0;                           // the current cycle
+  uint64_t running_ = 0;                       // processes made runnable that have not run yet
 };
 
 class SynapticMemory : public sc_core::sc_module {
