@@ -52,7 +52,7 @@ class Scheduler {
 // Entries of one cycle come out in the order they were pushed.
 class CycleQueue {
  public:
-  static constexpr uint64_t kSlots = 1024;  // a power of two
+  static constexpr uint64_t kSlots = 4096;  // a power of two
 
   bool empty() const { return wheel_ == 0 && far_.empty(); }
   void push(uint64_t cycle, Component* c) {

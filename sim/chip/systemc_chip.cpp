@@ -127,8 +127,9 @@ MemoryInitiator::MemoryInitiator(const sc_core::sc_module_name& name, uint32_t w
                                  const sc_time& period)
     : sc_module(name), socket("socket"), word_bytes_(word_bytes), period_(period) {}
 
+// One payload object, reused: constructing one allocates its extension array.
 uint64_t MemoryInitiator::read(uint64_t word, uint32_t words) {
-  tlm::tlm_generic_payload trans;
+  tlm::tlm_generic_payload& trans = trans_;
   const size_t len = size_t(words) * word_bytes_;
   if (scratch_.size() < len) scratch_.resize(len);
   trans.set_command(tlm::TLM_READ_COMMAND);

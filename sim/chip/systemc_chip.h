@@ -103,6 +103,7 @@ class MemoryInitiator : public sc_core::sc_module, public SynapticMemoryPort {
   uint32_t word_bytes_;
   sc_core::sc_time period_;
   std::vector<unsigned char> scratch_;
+  tlm::tlm_generic_payload trans_;
 };
 
 class SystemCChip {
