@@ -130,9 +130,10 @@ uint64_t FunctionalSim::deliver(const Out& o, uint32_t part, const std::vector<u
         __builtin_prefetch(ahead + 16);
       }
       ops += uint64_t(end - syn);
-      for (; syn != end; ++syn) {
-        const int32_t w = int32_t(*syn << 23) >> 23;  // the low 9 bits, sign-extended
-        flat[*syn >> 9] += int64_t{w} * s;
+      if (s == 1) {  // binary spikes: the weights themselves
+        for (; syn != end; ++syn) flat[*syn >> 9] += int32_t(*syn << 23) >> 23;  // low 9 bits, signed
+      } else {
+        for (; syn != end; ++syn) flat[*syn >> 9] += int64_t{int32_t(*syn << 23) >> 23} * s;
       }
     }
     return ops;
