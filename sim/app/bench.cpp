@@ -31,6 +31,7 @@ uint64_t peak_rss_bytes() {
 }  // namespace
 
 int bench_command(const BenchOptions& o) {
+  if (o.quantum && o.kernel != "systemc") throw map::MapError("--quantum applies to --kernel systemc only");
   const auto t0 = Clock::now();
   Loaded l = load_and_map(o.chip, o.network, o.strategy, std::nullopt, o.overrides);
   const auto& chip = l.chip;
@@ -42,8 +43,10 @@ int bench_command(const BenchOptions& o) {
   std::unique_ptr<models::noc::CalendarScheduler> sched;
   std::unique_ptr<chip::ChipModel> plain;
   std::unique_ptr<chip::sc::SystemCChip> sc_chip;
+  const uint64_t quantum = o.kernel == "systemc" ? (o.quantum ? o.quantum : chip::sc::kDefaultQuantum) : 0;
   if (o.kernel == "systemc") {
-    sc_chip = std::make_unique<chip::sc::SystemCChip>(chip, net, ex, pl, /*release=*/true);
+    sc_chip = std::make_unique<chip::sc::SystemCChip>(chip, net, ex, pl, /*release=*/true, nullptr,
+                                                      quantum);
   } else {
     sched = std::make_unique<models::noc::CalendarScheduler>();
     plain = std::make_unique<chip::ChipModel>(chip, net, ex, pl, *sched, /*release=*/true);
@@ -78,14 +81,14 @@ int bench_command(const BenchOptions& o) {
     updates += k->counters.neuron_updates_active + k->counters.neuron_updates_inactive;
   const uint64_t rss = peak_rss_bytes();
   const std::string json = fmt::format(
-      "{{\"network\": \"{}\", \"chip\": \"{}\", \"kernel\": \"{}\", \"threads\": {}, \"steps\": {}, "
+      "{{\"network\": \"{}\", \"chip\": \"{}\", \"kernel\": \"{}\", \"quantum\": {}, \"threads\": {}, \"steps\": {}, "
       "\"synapses\": {}, \"synaptic_events\": {}, \"spikes\": {}, \"packets\": {}, "
       "\"flit_hops\": {}, \"simulated_cycles\": {}, \"setup_seconds\": {:.3f}, "
       "\"run_seconds\": {:.3f}, \"synaptic_events_per_second\": {:.0f}, "
       "\"neuron_updates_per_second\": {:.0f}, \"simulated_cycles_per_second\": {:.0f}, "
       "\"packets_per_second\": {:.0f}, \"flit_hops_per_second\": {:.0f}, "
       "\"peak_rss_bytes\": {}, \"bytes_per_synapse\": {:.2f}}}",
-      net.name, chip.name, o.kernel, model.threads(), o.steps, synapses, ops, spikes, packets, flit_hops, cycles,
+      net.name, chip.name, o.kernel, quantum, model.threads(), o.steps, synapses, ops, spikes, packets, flit_hops, cycles,
       setup, run, double(ops) / run, double(updates) / run, double(cycles) / run,
       double(packets) / run, double(flit_hops) / run, rss, double(rss) / double(synapses));
   if (o.json) {

@@ -14,6 +14,7 @@ struct BenchOptions {
   std::string chip, network, kernel = "systemc", strategy = "locality";
   uint64_t steps = 1000;
   uint32_t threads = 1;   // ChipModel::set_threads
+  uint64_t quantum = 0;   // SystemC kernel: cycles per activation of its clock (0: the default)
   bool json = false;
   std::vector<config::Override> overrides;
   ProgressMode progress = ProgressMode::automatic;

@@ -246,6 +246,12 @@ int cli_main(int argc, char** argv) {
                       "(the same models under a plain C++ event queue)")
       ->check(CLI::IsMember({"systemc", "calendar"}))
       ->default_val("systemc");
+  run_cmd->add_option("--quantum", run.quantum,
+                      "SystemC kernel: cycles the chip's clock process runs per activation, ahead of "
+                      "SystemC time (TLM-2.0 temporal decoupling; default 100; 1: one activation per "
+                      "busy cycle and one per component evaluation); the same results for any value")
+      ->check(strict_uint)
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
 
   add_progress_options(run_cmd, run.progress);
   run_cmd->add_option("--calibration", run.calibration,
@@ -301,6 +307,12 @@ int cli_main(int argc, char** argv) {
                         "event kernel (default 1)")
       ->check(strict_uint)
       ->check(CLI::Range(1u, 1024u));
+  bench_cmd->add_option("--quantum", bench.quantum,
+                        "SystemC kernel: cycles the chip's clock process runs per activation, ahead "
+                        "of SystemC time (TLM-2.0 temporal decoupling; 1: one activation per busy "
+                        "cycle and one per component evaluation); the same results for any value")
+      ->check(strict_uint)
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   bench_cmd->add_flag("--json", bench.json, "Print one JSON object");
   add_set_option(bench_cmd, bench_sets);
   add_progress_options(bench_cmd, bench.progress);
@@ -377,11 +389,14 @@ int cli_main(int argc, char** argv) {
       run.trace_last = b;
       // Options that would do nothing in the chosen mode are refused, not ignored.
       if (run.mode != "cycle") {
-        for (const char* opt : {"--kernel", "--power-window"}) {
+        for (const char* opt : {"--kernel", "--power-window", "--quantum"}) {
           if (run_cmd->get_option(opt)->count()) {
             throw neuromesh::map::MapError(std::string(opt) + " applies to --mode cycle only");
           }
         }
+      }
+      if (run.kernel != "systemc" && run_cmd->get_option("--quantum")->count()) {
+        throw neuromesh::map::MapError("--quantum applies to --kernel systemc only");
       }
       if (run_cmd->get_option("--trace-steps")->count() && run.trace.empty()) {
         throw neuromesh::map::MapError("--trace-steps needs --trace FILE (the waveform to write)");

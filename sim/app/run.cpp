@@ -128,8 +128,8 @@ class CycleCalendar final : public Cycle {
 // The SystemC chip: the same models inside SystemC modules under the SystemC kernel.
 class CycleSystemC final : public Cycle {
  public:
-  CycleSystemC(const Loaded& l, const models::AdexCalibration* cal)
-      : chip(l.chip, l.net, l.ex, l.placement, true, cal) {}
+  CycleSystemC(const Loaded& l, const models::AdexCalibration* cal, uint64_t quantum)
+      : chip(l.chip, l.net, l.ex, l.placement, true, cal, quantum) {}
   void step() override { records.push_back(chip.step()); }
   chip::ChipModel& model() override { return chip.model(); }
   chip::sc::SystemCChip chip;
@@ -333,7 +333,7 @@ std::unique_ptr<Simulation> make_simulation(const RunOptions& o, Loaded& l, Cycl
   if (dist::Ranks::world().distributed()) {
     c = std::make_unique<CycleCalendar>(l, cal, std::make_unique<dist::ChipRanks>(l.chip, l.placement, dist::Ranks::world()));
   } else if (o.kernel == "systemc") {
-    c = std::make_unique<CycleSystemC>(l, cal);
+    c = std::make_unique<CycleSystemC>(l, cal, o.quantum ? o.quantum : chip::sc::kDefaultQuantum);
   } else {
     c = std::make_unique<CycleCalendar>(l, cal);
   }

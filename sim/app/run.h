@@ -16,6 +16,7 @@ struct RunOptions {
   std::string neuron_timing = "config";  // or "unit": the neuron update unit's cycle model
   double unit_clock_ns = 0;             // --unit-clock-ns: the unit's clock period (unit timing)
   std::string placement;                // placement file, empty: the strategy places
+  uint64_t quantum = 0;                 // SystemC kernel: cycles per clock activation; 0: the default
   uint32_t threads = 0;                 // functional mode of digital chips; 0: every core
   uint64_t steps = 0;
   std::string trace;                    // VCD file, empty: none

@@ -64,7 +64,7 @@ void CycleDriver::wake(models::noc::Component& c, uint64_t cycle) {
   if (cycle >= p.pending_) return;  // an earlier wake is pending; it will ask again if needed
   p.pending_ = cycle;
   queue_.push(cycle, &c);
-  if (running_ == 0) notify_at(cycle);   // else the last process of this cycle re-arms
+  if (running_ == 0 && !decoupled_) notify_at(cycle);   // else the driver re-arms afterwards
 }
 
 // The last of the processes made runnable at this cycle has run: every wake they asked for is
@@ -88,6 +88,7 @@ void CycleDriver::on_cycle() {
   sync();
   const uint64_t c = now_;
   scheduled_ = kNever;
+  if (quantum_ > 1) return run_quantum(c);
   if (queue_.earliest() == c) {
     queue_.take(c, batch_);
     for (models::noc::Component* comp : batch_) {
@@ -99,6 +100,31 @@ void CycleDriver::on_cycle() {
     }
   }
   if (running_ != 0) return;   // the last of them re-arms the driver (ran())
+  const uint64_t next = queue_.earliest();
+  if (next != kNever) notify_at(next);
+}
+
+// Temporal decoupling (TLM-2.0 loosely timed): this activation runs every busy cycle of
+// [c, c + quantum) itself, in cycle order, each component at its own cycle, ahead of SystemC time;
+// SystemC time then jumps to the next busy cycle. The components see only their own cycle
+// stamps, so the results are those of one activation per cycle.
+void CycleDriver::run_quantum(uint64_t c) {
+  decoupled_ = true;
+  const uint64_t limit = c + quantum_;
+  for (uint64_t cycle = queue_.earliest(); cycle < limit; cycle = queue_.earliest()) {
+    queue_.take(cycle, batch_);
+    now_ = cycle;
+    for (models::noc::Component* comp : batch_) {
+      ComponentProcess& p = *static_cast<ComponentProcess*>(comp->kernel_handle);
+      if (p.pending_ != cycle || p.last_eval_ == cycle) continue;
+      p.pending_ = kNever;
+      p.last_eval_ = cycle;
+      ++p.evaluations;
+      const uint64_t next = comp->evaluate(cycle);
+      if (next != kNever) wake(*comp, next);
+    }
+  }
+  decoupled_ = false;
   const uint64_t next = queue_.earliest();
   if (next != kNever) notify_at(next);
 }
@@ -149,10 +175,12 @@ uint64_t MemoryInitiator::read(uint64_t word, uint32_t words) {
 
 SystemCChip::SystemCChip(const config::ChipConfig& chip, const models::Network& net,
                          const models::ExpandedNetwork& ex, const map::Placement& placement,
-                         bool release, const models::AdexCalibration* calibration) {
+                         bool release, const models::AdexCalibration* calibration, uint64_t quantum) {
   init_time_resolution();
   period_ = period_of(chip);
   driver_ = std::make_unique<CycleDriver>("cycle_driver", period_);
+  // Analog windows end at a cycle the driver does not know: one activation per cycle there.
+  driver_->set_quantum(analog_clock(chip).substeps_per_cycle ? 1 : quantum);
   model_ = std::make_unique<ChipModel>(chip, net, ex, placement, *driver_, release, calibration);
   auto& noc = model_->noc();
   for (uint32_t r = 0; r < noc.routers(); ++r) {

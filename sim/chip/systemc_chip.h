@@ -63,11 +63,15 @@ class CycleDriver : public sc_core::sc_module, public models::noc::Scheduler {
   // Reads the current cycle from SystemC time (after sc_start returns, before the chip model
   // wakes components from outside the simulation).
   void sync();
+  // Cycles one activation runs ahead of SystemC time (1: each busy cycle is an activation of its
+  // own and each component evaluation an activation of the component's process).
+  void set_quantum(uint64_t cycles) { quantum_ = cycles < 1 ? 1 : cycles; }
 
  private:
   friend class ComponentProcess;
   void on_cycle();
   void ran();
+  void run_quantum(uint64_t c);
   void notify_at(uint64_t cycle);
   sc_core::sc_time period_;
   sc_core::sc_event ev_;
@@ -76,6 +80,8 @@ class CycleDriver : public sc_core::sc_module, public models::noc::Scheduler {
   uint64_t scheduled_ = models::noc::kNever;   // cycle of ev_'s pending notification
   uint64_t now_ = 0;                           // the current cycle
   uint64_t running_ = 0;                       // processes made runnable that have not run yet
+  bool decoupled_ = false;                     // inside run_quantum()
+  uint64_t quantum_ = 1;                       // cycles one activation may run
 };
 
 class SynapticMemory : public sc_core::sc_module {
@@ -106,11 +112,15 @@ class MemoryInitiator : public sc_core::sc_module, public SynapticMemoryPort {
   tlm::tlm_generic_payload trans_;
 };
 
+// The SystemC kernel's default quantum in cycles (SystemCChip, --quantum).
+constexpr uint64_t kDefaultQuantum = 100;
+
 class SystemCChip {
  public:
   SystemCChip(const config::ChipConfig& chip, const models::Network& net,
               const models::ExpandedNetwork& ex, const map::Placement& placement,
-              bool release = false, const models::AdexCalibration* calibration = nullptr);
+              bool release = false, const models::AdexCalibration* calibration = nullptr,
+              uint64_t quantum = 1);
   StepRecord step();
   ChipModel& model() { return *model_; }
   uint64_t memory_reads() const;

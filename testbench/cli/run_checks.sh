@@ -255,6 +255,34 @@ PY
       --steps 5 --mode cycle --threads 2 --out "$tmp/a" > "$tmp/log" 2>&1
     [ $? -eq 2 ] && grep -q "runs on one thread" "$tmp/log" || { cat "$tmp/log"; fail "analog cycle --threads"; }
     ;;
+  quantum_agree)
+    # The SystemC kernel's quantum (cycles its clock process runs ahead of SystemC time) changes
+    # how SystemC schedules the components, never what they compute: every output file is the
+    # same for one activation per busy cycle and component (1), a prime, the default and a
+    # quantum longer than a step, on the barrier chip, the fixed-tick chip (late packets
+    # included) and a board; and the calendar kernel's.
+    for case in loihi2:ei_recurrent:100 truenorth:truenorth_behaviours:60 systems/loihi2_board_2x2:board_chain:15; do
+      IFS=: read -r c n steps <<< "$case"
+      cfg="$src/configs/chips/$c.yaml"; [ "${c#systems/}" != "$c" ] && cfg="$src/configs/$c.yaml"
+      args=(run --chip "$cfg" --network "$src/configs/networks/$n.yaml" --mode cycle --steps "$steps" --threads 1)
+      "$nm" "${args[@]}" --kernel calendar --out "$tmp/$n.cal" >/dev/null || fail "$n calendar"
+      for q in 1 7 default 1000000; do
+        qa=(); [ "$q" != default ] && qa=(--quantum "$q")
+        "$nm" "${args[@]}" "${qa[@]}" --out "$tmp/$n.$q" >/dev/null || fail "$n --quantum $q"
+        for f in "$tmp/$n.cal"/*; do
+          [ "${f##*/}" = report.json ] || [ "${f##*/}" = report.html ] && continue   # they name the kernel
+          cmp -s "$f" "$tmp/$n.$q/${f##*/}" || fail "$n: ${f##*/} differs between the calendar kernel and --quantum $q"
+        done
+        [ "$q" = 1 ] || cmp -s "$tmp/$n.1/report.json" "$tmp/$n.$q/report.json" || fail "$n: report.json differs between --quantum 1 and $q"
+      done
+      [ "$(wc -l < "$tmp/$n.cal/spikes.csv")" -gt 20 ] || fail "$n: too few spikes to compare"
+    done
+    "$nm" run --chip "$chip" --network "$src/configs/networks/synfire.yaml" --steps 5 --mode cycle --kernel calendar \
+      --quantum 5 --out "$tmp/x" > "$tmp/log" 2>&1
+    [ $? -eq 2 ] && grep -q -- "--quantum applies to --kernel systemc only" "$tmp/log" || { cat "$tmp/log"; fail "calendar --quantum"; }
+    "$nm" run --chip "$chip" --network "$src/configs/networks/synfire.yaml" --steps 5 --quantum 5 --out "$tmp/x" > "$tmp/log" 2>&1
+    [ $? -eq 2 ] && grep -q -- "--quantum applies to --mode cycle only" "$tmp/log" || { cat "$tmp/log"; fail "functional --quantum"; }
+    ;;
   *) fail "unknown check $check" ;;
 esac
 echo "ok: $check"
