@@ -35,17 +35,19 @@ ComponentProcess::ComponentProcess(const sc_core::sc_module_name& name, models::
   dont_initialize();
 }
 
+// Evaluates the component at cycle `c` if it is due then and not yet evaluated at `c`.
+void ComponentProcess::evaluate_at(uint64_t c) {
+  if (pending_ != c || last_eval_ == c) return;
+  pending_ = kNever;
+  last_eval_ = c;
+  ++evaluations;
+  const uint64_t next = c_.evaluate(c);
+  if (next != kNever) driver_.wake(c_, next);
+}
 
 // Runs in the evaluation phase in which the driver made it runnable, at the driver's cycle.
 void ComponentProcess::on_wake() {
-  const uint64_t c = driver_.now_;
-  if (pending_ == c && last_eval_ != c) {
-    pending_ = kNever;
-    last_eval_ = c;
-    ++evaluations;
-    const uint64_t next = c_.evaluate(c);
-    if (next != kNever) driver_.wake(c_, next);
-  }
+  evaluate_at(driver_.now_);
   driver_.ran();
 }
 
@@ -115,13 +117,7 @@ void CycleDriver::run_quantum(uint64_t c) {
     queue_.take(cycle, batch_);
     now_ = cycle;
     for (models::noc::Component* comp : batch_) {
-      ComponentProcess& p = *static_cast<ComponentProcess*>(comp->kernel_handle);
-      if (p.pending_ != cycle || p.last_eval_ == cycle) continue;
-      p.pending_ = kNever;
-      p.last_eval_ = cycle;
-      ++p.evaluations;
-      const uint64_t next = comp->evaluate(cycle);
-      if (next != kNever) wake(*comp, next);
+      static_cast<ComponentProcess*>(comp->kernel_handle)->evaluate_at(cycle);
     }
   }
   decoupled_ = false;

@@ -38,6 +38,7 @@ class ComponentProcess : public sc_core::sc_module {
  private:
   friend class CycleDriver;
   void on_wake();
+  void evaluate_at(uint64_t c);
   models::noc::Component& c_;
   sc_core::sc_time period_;
   CycleDriver& driver_;
