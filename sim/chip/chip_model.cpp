@@ -310,16 +310,22 @@ void ChipModel::fill_memories(const models::ExpandedNetwork& ex, bool release) {
 void ChipModel::set_threads(uint32_t threads) {
   threads_.reset();
   if (threads < 2 || analog_.substeps_per_cycle) return;
-  for (auto& core : cores_) core->separable_ = core->input->separable();
+  stages_.clear();
+  for (auto& core : cores_) {
+    core->separable_ = core->input->separable();
+    stages_.push_back(core->input.get());
+  }
   threads_ = std::make_unique<CoreThreads>(threads, [](void* ctx, const CoreThreads::Packet& p,
                                                         const CoreThreads::Packet* near,
                                                         const CoreThreads::Packet* far) {
-    const auto& cores = static_cast<ChipModel*>(ctx)->cores_;
-    if (far) cores[far->core]->input->prefetch(far->axon);
-    if (near) cores[near->core]->input->prefetch(near->axon, true);
-    Core& k = *cores[p.core];
-    k.input->integrate(p.axon, p.payload, k.step_);
+    // The workers read only the input stages and the step, never a Core (whose lines the
+    // kernel's thread writes for every packet).
+    const ChipModel& m = *static_cast<const ChipModel*>(ctx);
+    if (far) m.stages_[far->core]->prefetch(far->axon);
+    if (near) m.stages_[near->core]->prefetch(near->axon, true);
+    m.stages_[p.core]->integrate(p.axon, p.payload, m.integrate_step_);
   }, this);
+  for (auto& core : cores_) core->worker_ = threads_->worker_of(core->slot_);
 }
 
 double ChipModel::static_mw() const {
@@ -450,6 +456,7 @@ void ChipModel::begin_step() {
   const uint64_t S = start_;
   if (observer) observer->step_begin(t_, S);
   late_in_step_ = 0;
+  integrate_step_ = t_;   // the workers are idle: end_step() drained them
   for (auto& core : cores_) {
     Core& k = *core;
     k.step_ = t_;
@@ -587,7 +594,7 @@ uint64_t Core::evaluate(uint64_t c) {
     models::InputWork w;
     if (chip.threads_ && separable_) {
       w = input->packet_work(axon);   // the timing now; a worker integrates it
-      chip.threads_->push({slot_, axon, payload});
+      chip.threads_->push(worker_, {slot_, axon, payload});
     } else {
       w = input->on_packet(axon, payload, step_, start);
     }

@@ -187,7 +187,12 @@ class ChipShare : public models::noc::RemotePort {
 class Core final : public models::noc::Component {
  public:
   uint64_t evaluate(uint64_t c) override;
-  void arriving(uint64_t tag) override { input->prefetch(uint32_t(tag >> 32)); }
+  // The packet's axon record, and this core's own state that evaluate() reads and writes.
+  void arriving(uint64_t tag) override {
+    input->prefetch(uint32_t(tag >> 32));
+    __builtin_prefetch(&counters, 1);
+    __builtin_prefetch(&synapse_free_, 1);
+  }
 
   CoreCounters counters;
   SynapticMemoryPort* memory = nullptr;  // null: the built-in latency formula
@@ -221,6 +226,7 @@ class Core final : public models::noc::Component {
   uint32_t last_packet_ = UINT32_MAX;
   uint32_t slot_ = 0;                 // index in the chip model's cores
   bool separable_ = false;            // its input stage integrates apart from the timing
+  uint32_t worker_ = 0;               // CoreThreads worker that integrates its packets
   models::InputWork collected_;       // compute_neurons(): the input stage's collection
   uint64_t unit_total_ = 0, backend_cycles_ = 0;
   CoreCounters prev_;  // at the end of the last step
@@ -360,6 +366,8 @@ class ChipModel {
   std::vector<LatePacket> late_;
   std::vector<LatePacket> late_step_;   // this step's, until end_step orders and keeps them
   ChipShare* share_ = nullptr;
+  std::vector<models::InputStage*> stages_;   // per core slot, for the workers
+  uint64_t integrate_step_ = 0;               // the step the workers integrate for
   std::unique_ptr<CoreThreads> threads_;   // declared last: its workers stop first
 };
 

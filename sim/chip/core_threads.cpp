@@ -1,12 +1,20 @@
 #include "sim/chip/core_threads.h"
 
+#include <pthread.h>
+
+#include <string>
+
 namespace neuromesh::chip {
 
 CoreThreads::CoreThreads(uint32_t threads, Integrate integrate, void* ctx)
     : integrate_(integrate), ctx_(ctx) {
   const uint32_t n = threads < 2 ? 1 : threads - 1;
   for (uint32_t k = 0; k < n; ++k) workers_.push_back(std::make_unique<Worker>());
-  for (uint32_t k = 0; k < n; ++k) workers_[k]->thread = std::thread([this, k] { work(k); });
+  for (uint32_t k = 0; k < n; ++k) {
+    workers_[k]->thread = std::thread([this, k] { work(k); });
+    // Named for profilers and debuggers (perf report --comms nm-core-1).
+    pthread_setname_np(workers_[k]->thread.native_handle(), ("nm-core-" + std::to_string(k + 1)).c_str());
+  }
 }
 
 CoreThreads::~CoreThreads() {

@@ -43,10 +43,18 @@ class CoreThreads {
   uint32_t threads() const { return uint32_t(workers_.size()) + 1; }
   // The worker (0-based) that integrates core slot `core`'s packets.
   uint32_t worker_of(uint32_t core) const { return core % uint32_t(workers_.size()); }
-  // Queues a packet for its core's worker (published in batches).
-  void push(const Packet& p) {
-    Worker& w = *workers_[worker_of(p.core)];
-    while (w.local_tail - w.head.load(std::memory_order_acquire) >= kRing) publish(w);  // full
+  // Queues a packet for worker `worker` (worker_of(p.core)), published in batches. The worker's
+  // position is read only when the ring looks full from the last reading (it lives on the
+  // worker's cache line).
+  void push(uint32_t worker, const Packet& p) {
+    Worker& w = *workers_[worker];
+    if (w.local_tail - w.seen_head >= kRing) {
+      for (;;) {
+        w.seen_head = w.head.load(std::memory_order_acquire);
+        if (w.local_tail - w.seen_head < kRing) break;
+        publish(w);   // full: let the worker catch up
+      }
+    }
     w.ring[w.local_tail & (kRing - 1)] = p;
     if ((++w.local_tail & (kBatch - 1)) == 0) publish(w);
   }
@@ -66,6 +74,7 @@ class CoreThreads {
     alignas(64) std::atomic<uint64_t> head{0};     // next packet to integrate (worker writes)
     alignas(64) std::atomic<uint64_t> tail{0};     // packets published (caller writes)
     uint64_t local_tail = 0;                       // packets queued (caller only)
+    uint64_t seen_head = 0;                        // head as the caller last read it
     std::atomic<bool> sleeping{false};
     std::mutex m;
     std::condition_variable cv;
