@@ -532,9 +532,10 @@ int finish_cycle(const RunOptions& o, const Loaded& l, const map::PlacementQuali
   uint64_t cycles = 0, ops = 0;
   for (const auto& r : cycle.records) cycles += r.cycles(), ops += r.synaptic_ops;
   std::cout << fmt::format(
-      "ran {} steps of '{}' on '{}' (cycle mode, {} kernel{}): {} cycles ({:.6g} us of chip time), {} "
+      "ran {} steps of '{}' on '{}' (cycle mode, {} kernel{}{}): {} cycles ({:.6g} us of chip time), {} "
       "synaptic ops; {:.3f} s wall ({:.3g} synaptic ops/s); peak RSS {:.0f} MiB{}\n",
       o.steps, l.net.name, l.chip.name, o.kernel,
+      fmt::format(", {} thread{}", cycle.model().threads(), cycle.model().threads() == 1 ? "" : "s"),
       dist::Ranks::world().distributed() ? fmt::format(", {} MPI ranks", dist::Ranks::world().size()) : std::string(),
       cycles, double(cycles) * l.chip.clock.cycle_ns / 1e3, ops, seconds, seconds > 0 ? double(ops) / seconds : 0.0,
       peak_mib, dist::Ranks::world().distributed() ? " (largest rank)" : "");
