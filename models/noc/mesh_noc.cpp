@@ -245,11 +245,17 @@ uint64_t Router::evaluate(uint64_t c) {
   }
   // Requests of the flits ready now, routed before any flit moves this cycle.
   uint64_t wanted = 0;  // outputs with at least one request
+  // Inputs whose front flit's output is in want_out[] (and still valid below if it does not move;
+  // west-first routes look at credits, which the grants change, so they are routed again).
+  uint64_t routed = 0;
+  int8_t want_out[64];
   for (uint64_t m = occupied_; m; m &= m - 1) {
     const int i = lowest(m);
     const Flit& f = in_[i].front();
     if (f.ready > c) continue;
     const int o = f.index == 0 ? route(f, c) : out_of_input_[i];
+    want_out[i] = int8_t(o);
+    routed |= uint64_t{1} << i;
     if (!(wanted >> o & 1)) requests_[o] = 0;
     wanted |= uint64_t{1} << o;
     requests_[o] |= uint64_t{1} << i;
@@ -274,6 +280,7 @@ uint64_t Router::evaluate(uint64_t c) {
     }
     Flit f = in_[i].front();
     in_[i].pop();
+    routed &= ~(uint64_t{1} << i);
     --buffered_;
     if (in_[i].empty()) occupied_ &= ~(uint64_t{1} << i);
     // The freed slot's credit goes back over the link the flit came in on.
@@ -342,7 +349,8 @@ uint64_t Router::evaluate(uint64_t c) {
       next = std::min(next, f.ready);
       continue;
     }
-    int outs[2] = {f.index > 0 ? out_of_input_[i] : route(f, c), -1};
+    const bool known = (routed >> i & 1) && n.p_.routing != Routing::west_first;
+    int outs[2] = {f.index > 0 ? out_of_input_[i] : known ? int(want_out[i]) : route(f, c), -1};
     if (f.index == 0 && n.p_.routing == Routing::west_first) {
       // The other productive direction may free up first.
       const Terminal& dst = n.terminals_[n.packets_[f.packet].dst];
