@@ -11,33 +11,14 @@
 
 #include "Vlif_update_unit.h"
 #include "verilated_vcd_c.h"
+#include "testbench/rtl/bench_args.h"
 #include "testbench/rtl/lif_bench.h"
 
 int main(int argc, char** argv) {
-  uint64_t vectors = 10000000, seed = 1, vcd_cycles = 200;
-  double p_valid = 0.8, p_ready = 0.8;
-  const char* vcd = nullptr;
-  for (int i = 1; i < argc; ++i) {
-    auto num = [&](double lo, double hi) {
-      char* end = nullptr;
-      const double v = i + 1 < argc ? std::strtod(argv[++i], &end) : -1;
-      if (!end || *end || v < lo || v > hi) {
-        std::fprintf(stderr, "lif_update_unit_bench: %s expects a number in %g..%g\n", argv[i - 1], lo, hi);
-        std::exit(2);
-      }
-      return v;
-    };
-    if (!std::strcmp(argv[i], "--vectors")) vectors = uint64_t(num(1, 1e12));
-    else if (!std::strcmp(argv[i], "--seed")) seed = uint64_t(num(0, 1e18));
-    else if (!std::strcmp(argv[i], "--valid")) p_valid = num(0.01, 1);
-    else if (!std::strcmp(argv[i], "--ready")) p_ready = num(0.01, 1);
-    else if (!std::strcmp(argv[i], "--vcd-cycles")) vcd_cycles = uint64_t(num(1, 1e9));
-    else if (!std::strcmp(argv[i], "--vcd") && i + 1 < argc) vcd = argv[++i];
-    else {
-      std::fprintf(stderr, "usage: %s [--vectors N] [--seed S] [--valid P] [--ready P] [--vcd FILE [--vcd-cycles N]]\n", argv[0]);
-      return 2;
-    }
-  }
+  const auto args = neuromesh::testkit::parse_bench_args(argc, argv, "lif_update_unit_bench", 10000000, true);
+  const uint64_t vectors = args.vectors, seed = args.seed, vcd_cycles = args.vcd_cycles;
+  const double p_valid = args.p_valid, p_ready = args.p_ready;
+  const char* vcd = args.vcd;
   Verilated::traceEverOn(vcd != nullptr);
   Vlif_update_unit dut;
   std::unique_ptr<VerilatedVcdC> tracer;

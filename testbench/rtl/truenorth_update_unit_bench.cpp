@@ -8,30 +8,14 @@
 #include <cstring>
 
 #include "Vtruenorth_update_unit.h"
+#include "testbench/rtl/bench_args.h"
 #include "testbench/rtl/truenorth_bench.h"
 
 int main(int argc, char** argv) {
-  uint64_t vectors = 1000000, seed = 1;
-  double p_valid = 0.8, p_ready = 0.8;
-  for (int i = 1; i < argc; ++i) {
-    auto num = [&](double lo, double hi) {
-      char* end = nullptr;
-      const double v = i + 1 < argc ? std::strtod(argv[++i], &end) : -1;
-      if (!end || *end || v < lo || v > hi) {
-        std::fprintf(stderr, "truenorth_update_unit_bench: %s expects a number in %g..%g\n", argv[i - 1], lo, hi);
-        std::exit(2);
-      }
-      return v;
-    };
-    if (!std::strcmp(argv[i], "--vectors")) vectors = uint64_t(num(1, 1e12));
-    else if (!std::strcmp(argv[i], "--seed")) seed = uint64_t(num(0, 1e18));
-    else if (!std::strcmp(argv[i], "--valid")) p_valid = num(0.01, 1);
-    else if (!std::strcmp(argv[i], "--ready")) p_ready = num(0.01, 1);
-    else {
-      std::fprintf(stderr, "usage: %s [--vectors N] [--seed S] [--valid P] [--ready P]\n", argv[0]);
-      return 2;
-    }
-  }
+  const auto args =
+      neuromesh::testkit::parse_bench_args(argc, argv, "truenorth_update_unit_bench", 1000000, false);
+  const uint64_t vectors = args.vectors, seed = args.seed;
+  const double p_valid = args.p_valid, p_ready = args.p_ready;
   Vtruenorth_update_unit dut;
   const auto t0 = std::chrono::steady_clock::now();
   const auto r = neuromesh::testkit::run_truenorth_bench(dut, vectors, seed, p_valid, p_ready);
